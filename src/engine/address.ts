@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { SandboxImageError } from '../errors.js';
+import { log } from '../log.js';
+
+/** Where the engine is, as dockerode options and a readable address. */
+export interface EngineAddress {
+  /** Such as `unix:///var/run/docker.sock` or `tcp://10.0.0.5:2376`. */
+  address: string;
+  /** Where the address came from, such as `DOCKER_HOST` or `default socket`. */
+  origin: string;
+  options: Dockerode.DockerOptions;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Resolves the engine address, in order: `DOCKER_HOST` (unix, tcp with the TLS variables,
+ * ssh); the Docker context named by `DOCKER_CONTEXT` or `currentContext` in the Docker
+ * config; rootless, Docker Desktop and Podman sockets that exist; `/var/run/docker.sock`.
+ * Each attempt is logged on the `sandbox-image` debug namespace.
+ *
+ * @throws {SandboxImageError} `ENGINE_UNAVAILABLE` for a malformed `DOCKER_HOST` or an unknown context.
+ */
+export function resolveEngineAddress(env: Environment = process.env, home: string = homedir()): EngineAddress {
+  if (env.DOCKER_HOST) {
+    log.main('engine: DOCKER_HOST=%s', env.DOCKER_HOST);
+    return fromHost(env.DOCKER_HOST, 'DOCKER_HOST', env);
+  }
+
+  const configDirectory = env.DOCKER_CONFIG ?? join(home, '.docker');
+  const contextName = env.DOCKER_CONTEXT ?? readCurrentContext(configDirectory);
+  if (contextName && contextName !== 'default') {
+    log.main('engine: Docker context %s', contextName);
+    const host = readContextHost(configDirectory, contextName);
+    return fromHost(host, `Docker context ${contextName}`, env);
+  }
+
+  for (const candidate of socketCandidates(env, home)) {
+    const exists = existsSync(candidate.path);
+    log.main('engine: %s socket %s %s', candidate.origin, candidate.path, exists ? 'exists' : 'not found');
+    if (exists) return { address: `unix://${candidate.path}`, origin: candidate.origin, options: { socketPath: candidate.path } };
+  }
+  const fallback = '/var/run/docker.sock';
+  return { address: `unix://${fallback}`, origin: 'default socket', options: { socketPath: fallback } };
+}
+
+function socketCandidates(env: Environment, home: string): { path: string; origin: string }[] {
+  const runtimeDirectory = env.XDG_RUNTIME_DIR;
+  return [
+    { path: '/var/run/docker.sock', origin: 'default' },
+    ...(runtimeDirectory ? [{ path: join(runtimeDirectory, 'docker.sock'), origin: 'rootless Docker' }] : []),
+    { path: join(home, '.docker', 'run', 'docker.sock'), origin: 'Docker Desktop' },
+    { path: join(home, '.docker', 'desktop', 'docker.sock'), origin: 'Docker Desktop' },
+    ...(runtimeDirectory ? [{ path: join(runtimeDirectory, 'podman', 'podman.sock'), origin: 'rootless Podman' }] : []),
+    { path: '/run/podman/podman.sock', origin: 'Podman' },
+  ];
+}
+
+function fromHost(host: string, origin: string, env: Environment): EngineAddress {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    throw invalidHost(host, origin);
+  }
+  switch (url.protocol) {
+    case 'unix:':
+      return { address: host, origin, options: { socketPath: decodeURIComponent(url.pathname) } };
+    case 'npipe:':
+      return { address: host, origin, options: { socketPath: host.replace(/^npipe:\/\//, '') } };
+    case 'tcp:':
+    case 'http:':
+    case 'https:':
+      return { address: host, origin, options: tcpOptions(url, env) };
+    case 'ssh:':
+      return {
+        address: host,
+        origin,
+        options: {
+          protocol: 'ssh',
+          host: url.hostname,
+          port: url.port ? Number(url.port) : 22,
+          ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+          sshOptions: { agent: env.SSH_AUTH_SOCK },
+        } as Dockerode.DockerOptions,
+      };
+    default:
+      throw invalidHost(host, origin);
+  }
+}
+
+function tcpOptions(url: URL, env: Environment): Dockerode.DockerOptions {
+  const verify = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0';
+  const useTls = verify || url.protocol === 'https:' || url.port === '2376';
+  const options: Dockerode.DockerOptions = {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : useTls ? 2376 : 2375,
+    protocol: useTls ? 'https' : 'http',
+  };
+  if (useTls) {
+    const certificates = env.DOCKER_CERT_PATH ?? join(homedir(), '.docker');
+    const read = (name: string) => (existsSync(join(certificates, name)) ? readFileSync(join(certificates, name)) : undefined);
+    const ca = read('ca.pem');
+    const cert = read('cert.pem');
+    const key = read('key.pem');
+    if (ca) options.ca = ca;
+    if (cert) options.cert = cert;
+    if (key) options.key = key;
+  }
+  return options;
+}
+
+function invalidHost(host: string, origin: string): SandboxImageError {
+  return new SandboxImageError(
+    'ENGINE_UNAVAILABLE',
+    `Invalid engine address ${JSON.stringify(host)} from ${origin}. ` +
+      'Use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.',
+    { details: { address: host, source: origin } },
+  );
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function readCurrentContext(configDirectory: string): string | undefined {
+  const current = readJson(join(configDirectory, 'config.json'))?.currentContext;
+  return typeof current === 'string' ? current : undefined;
+}
+
+/** Reads the Docker endpoint of a context from `contexts/meta/<sha256 of its name>/meta.json`. */
+function readContextHost(configDirectory: string, name: string): string {
+  const directory = createHash('sha256').update(name).digest('hex');
+  const meta = readJson(join(configDirectory, 'contexts', 'meta', directory, 'meta.json'));
+  const endpoints = meta?.Endpoints as Record<string, { Host?: unknown }> | undefined;
+  const host = endpoints?.docker?.Host;
+  if (typeof host === 'string') return host;
+  throw new SandboxImageError(
+    'ENGINE_UNAVAILABLE',
+    `Docker context ${JSON.stringify(name)} was not found in ${configDirectory}/contexts. ` +
+      'Run `docker context ls` to see the contexts, or unset DOCKER_CONTEXT.',
+    { details: { value: name } },
+  );
+}

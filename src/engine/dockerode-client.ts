@@ -1,0 +1,185 @@
+import { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { SandboxImageError } from '../errors.js';
+import { statusCodeOf, toEngineError } from './engine-errors.js';
+import { BuildStreamState, handleTransferMessage, readProgressStream } from './progress-stream.js';
+import type {
+  BuildOptions,
+  DockerClient,
+  ImageDetails,
+  ImageSummary,
+  PullOptions,
+  PushOptions,
+  RegistryAuth,
+} from './types.js';
+
+/** The Engine API through dockerode. */
+export class DockerodeClient implements DockerClient {
+  constructor(
+    private readonly docker: Dockerode,
+    readonly address: string,
+  ) {}
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    try {
+      // dockerode accepts options here although its type declarations list none.
+      await (this.docker.ping as (options: object) => Promise<unknown>).call(this.docker, { abortSignal: signal });
+    } catch (error) {
+      throw toEngineError(error, { address: this.address, operation: 'reach the engine', code: 'ENGINE_ERROR', signal });
+    }
+  }
+
+  async inspectImage(nameOrId: string, signal?: AbortSignal): Promise<ImageDetails | undefined> {
+    try {
+      const info = await this.docker.getImage(nameOrId).inspect({ abortSignal: signal } as object);
+      return {
+        id: info.Id,
+        repoTags: info.RepoTags ?? [],
+        repoDigests: info.RepoDigests ?? [],
+        labels: info.Config?.Labels ?? {},
+        os: info.Os,
+        architecture: info.Architecture,
+        variant: (info as { Variant?: string }).Variant || undefined,
+        created: info.Created,
+        size: info.Size,
+      };
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw toEngineError(error, { address: this.address, operation: `inspect image ${nameOrId}`, code: 'ENGINE_ERROR', signal });
+    }
+  }
+
+  async pullImage(reference: string, options: PullOptions = {}): Promise<void> {
+    const operation = `pull ${reference}`;
+    const context = { address: this.address, operation, code: 'PULL_FAILED' as const, signal: options.signal, image: reference };
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.pull(reference, {
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.auth ? { authconfig: options.auth } : {}),
+        abortSignal: options.signal,
+      });
+    } catch (error) {
+      throw toEngineError(error, context);
+    }
+    await this.readTransfer('pull-progress', reference, stream, options, context);
+  }
+
+  async buildImage(options: BuildOptions): Promise<string> {
+    const context = { address: this.address, operation: 'build the image', code: 'BUILD_FAILED' as const, signal: options.signal };
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.buildImage(Readable.from([Buffer.from(options.context)]), {
+        labels: options.labels,
+        forcerm: true,
+        rm: true,
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.networkMode ? { networkmode: options.networkMode } : {}),
+        abortSignal: options.signal,
+      } as Dockerode.ImageBuildOptions);
+    } catch (error) {
+      throw toEngineError(error, context);
+    }
+    const state = new BuildStreamState(options.onEvent);
+    try {
+      await readProgressStream(stream, (message) => state.handle(message), context);
+    } catch (error) {
+      throw toEngineError(error, context);
+    }
+    return state.finish();
+  }
+
+  async tagImage(imageId: string, repository: string, tag: string): Promise<void> {
+    try {
+      await this.docker.getImage(imageId).tag({ repo: repository, tag });
+    } catch (error) {
+      throw toEngineError(error, { address: this.address, operation: `tag ${imageId} as ${repository}:${tag}`, code: 'ENGINE_ERROR' });
+    }
+  }
+
+  async pushImage(name: string, options: PushOptions = {}): Promise<void> {
+    const { repository, tag } = splitTag(name);
+    const context = { address: this.address, operation: `push ${name}`, code: 'PUSH_FAILED' as const, signal: options.signal, image: name };
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = (await this.docker.getImage(repository).push({
+        tag,
+        ...(options.auth ? { authconfig: options.auth } : {}),
+        abortSignal: options.signal,
+      } as object)) as NodeJS.ReadableStream;
+    } catch (error) {
+      throw toEngineError(error, context);
+    }
+    await this.readTransfer('push-progress', name, stream, options, context);
+  }
+
+  async listImages(labelFilters: string[]): Promise<ImageSummary[]> {
+    try {
+      const images = await this.docker.listImages({ filters: JSON.stringify({ label: labelFilters }) } as object);
+      return images.map((image) => ({
+        id: image.Id,
+        repoTags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
+        labels: image.Labels ?? {},
+        created: image.Created,
+        size: image.Size,
+      }));
+    } catch (error) {
+      throw toEngineError(error, { address: this.address, operation: 'list images', code: 'ENGINE_ERROR' });
+    }
+  }
+
+  async removeImage(nameOrId: string, options: { force?: boolean } = {}): Promise<void> {
+    try {
+      await this.docker.getImage(nameOrId).remove({ force: options.force ?? false });
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return;
+      throw toEngineError(error, { address: this.address, operation: `remove image ${nameOrId}`, code: 'ENGINE_ERROR' });
+    }
+  }
+
+  async inspectRemoteImage(name: string, auth?: RegistryAuth, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      const image = this.docker.getImage(name) as Dockerode.Image & {
+        distribution(options: object): Promise<{ Descriptor?: { digest?: string } }>;
+      };
+      const result = await image.distribution({ ...(auth ? { authconfig: auth } : {}), abortSignal: signal });
+      return result.Descriptor?.digest;
+    } catch (error) {
+      const status = statusCodeOf(error);
+      if (status === 404) return undefined;
+      throw toEngineError(error, { address: this.address, operation: `look up ${name} in its registry`, code: 'PULL_FAILED', signal, image: name });
+    }
+  }
+
+  private async readTransfer(
+    kind: 'pull-progress' | 'push-progress',
+    image: string,
+    stream: NodeJS.ReadableStream,
+    options: PullOptions | PushOptions,
+    context: Parameters<typeof toEngineError>[1],
+  ): Promise<void> {
+    const tail: string[] = [];
+    let failure: string | undefined;
+    try {
+      await readProgressStream(stream, (message) => {
+        failure ??= handleTransferMessage(kind, image, message, tail, options.onEvent);
+      }, context);
+    } catch (error) {
+      throw toEngineError(error, context);
+    }
+    if (failure !== undefined) {
+      const verb = kind === 'pull-progress' ? 'pull' : 'push';
+      throw new SandboxImageError(
+        context.code,
+        `Failed to ${verb} ${image}: ${failure}. Check the name, that the registry is reachable from the engine, and the credentials.`,
+        { details: { image, address: this.address, outputTail: tail } },
+      );
+    }
+  }
+}
+
+function splitTag(name: string): { repository: string; tag: string } {
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  return colon === -1 ? { repository: name, tag: 'latest' } : { repository: name.slice(0, colon), tag: name.slice(colon + 1) };
+}

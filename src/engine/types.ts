@@ -1,0 +1,93 @@
+/** The facts about a local image that the library uses. */
+export interface ImageDetails {
+  /** Image ID, `sha256:<hex>`. */
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  labels: Record<string, string>;
+  os: string;
+  architecture: string;
+  variant: string | undefined;
+  /** ISO 8601 creation time. */
+  created: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** One entry of an image listing. */
+export interface ImageSummary {
+  id: string;
+  repoTags: string[];
+  labels: Record<string, string>;
+  /** Creation time, in seconds since the epoch. */
+  created: number;
+  size: number;
+}
+
+/** Credentials for one registry, in the Engine API's `X-Registry-Auth` form. */
+export interface RegistryAuth {
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+  serveraddress: string;
+}
+
+/** Progress reported by the engine while it pulls, builds or pushes. */
+export type EngineEvent =
+  | { type: 'pull-progress'; image: string; layer: string | undefined; status: string; current: number | undefined; total: number | undefined }
+  | { type: 'push-progress'; image: string; layer: string | undefined; status: string; current: number | undefined; total: number | undefined }
+  | { type: 'build-step'; index: number; count: number; instruction: string }
+  | { type: 'build-output'; line: string };
+
+export interface PullOptions {
+  platform?: string | undefined;
+  auth?: RegistryAuth | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: EngineEvent) => void) | undefined;
+}
+
+export interface BuildOptions {
+  /** A tar archive of the build context, with `Dockerfile` at its root. */
+  context: Uint8Array;
+  labels: Record<string, string>;
+  platform?: string | undefined;
+  networkMode?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: EngineEvent) => void) | undefined;
+}
+
+export interface PushOptions {
+  auth?: RegistryAuth | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: EngineEvent) => void) | undefined;
+}
+
+/**
+ * The Engine API operations the library needs, in front of dockerode. Unit tests use an
+ * in-memory fake of this interface; everything above it never imports dockerode.
+ *
+ * Every method rejects with a `SandboxImageError`: `ENGINE_UNAVAILABLE` when the engine
+ * cannot be reached, `ABORTED` when the signal fires, and an operation-specific code for
+ * errors the engine reports.
+ */
+export interface DockerClient {
+  /** The address in use, such as `unix:///var/run/docker.sock`, for messages. */
+  readonly address: string;
+  ping(signal?: AbortSignal): Promise<void>;
+  /** Returns `undefined` when no local image has that name or ID. */
+  inspectImage(nameOrId: string, signal?: AbortSignal): Promise<ImageDetails | undefined>;
+  pullImage(reference: string, options?: PullOptions): Promise<void>;
+  /** Builds an untagged image and returns its ID; a failed build leaves no tag. */
+  buildImage(options: BuildOptions): Promise<string>;
+  tagImage(imageId: string, repository: string, tag: string): Promise<void>;
+  pushImage(name: string, options?: PushOptions): Promise<void>;
+  /** Lists images whose labels match every `key` or `key=value` filter. */
+  listImages(labelFilters: string[]): Promise<ImageSummary[]>;
+  removeImage(nameOrId: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Asks the registry, through the engine, whether a tag exists; returns its digest or
+   * `undefined` when the registry does not have it. Engines without the endpoint return
+   * `undefined`, and the caller then tries a pull.
+   */
+  inspectRemoteImage?(name: string, auth?: RegistryAuth, signal?: AbortSignal): Promise<string | undefined>;
+}

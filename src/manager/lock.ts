@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import lockfile from 'proper-lockfile';
+import { SandboxImageError } from '../errors.js';
+import { abortedError } from '../engine/engine-errors.js';
+import { log } from '../log.js';
+
+/** Options of {@link acquireBuildLock}. */
+export interface BuildLockOptions {
+  /** Directory of the lock files. @default `<os temp dir>/sandbox-image-locks` */
+  directory?: string | undefined;
+  /** Maximum wait in milliseconds; 0 waits forever. */
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** Called once when the lock is held by another process and the caller starts waiting. */
+  onWait?: (() => void) | undefined;
+}
+
+/** A held lock. */
+export interface BuildLock {
+  readonly path: string;
+  release(): Promise<void>;
+}
+
+/**
+ * A holder refreshes its lock every `UPDATE_MS`; a lock not refreshed for `STALE_MS` belongs
+ * to a dead process (killed, or its machine slept) and is taken over. Together with the poll
+ * interval, a waiter takes over a killed holder's lock in about 12 seconds.
+ */
+const STALE_MS = 10_000;
+const UPDATE_MS = 2_000;
+const POLL_MS = 250;
+
+/** The lock file for one derived image on one engine. */
+export function buildLockPath(engineAddress: string, imageName: string, directory = join(tmpdir(), 'sandbox-image-locks')): string {
+  const key = createHash('sha256').update(`${engineAddress}\u0000${imageName}`).digest('hex').slice(0, 32);
+  return join(directory, `${key}.lock`);
+}
+
+/**
+ * Takes the cross-process build lock of `path`, waiting while another process holds it.
+ * The lock is a directory made with `mkdir` (atomic on local file systems) by proper-lockfile,
+ * refreshed while held.
+ *
+ * @throws {SandboxImageError} `LOCK_TIMEOUT` after `timeoutMs`, `ABORTED` when the signal fires.
+ */
+export async function acquireBuildLock(path: string, options: BuildLockOptions): Promise<BuildLock> {
+  mkdirSync(join(path, '..'), { recursive: true });
+  const started = Date.now();
+  let waiting = false;
+  for (;;) {
+    if (options.signal?.aborted) throw abortedError('wait for the build lock', options.signal);
+    try {
+      const release = await lockfile.lock(path, {
+        realpath: false,
+        stale: STALE_MS,
+        update: UPDATE_MS,
+        retries: 0,
+        onCompromised: (error) => log.lock('lock %s was compromised: %s', path, error.message),
+      });
+      log.lock('acquired %s', path);
+      return { path, release: () => releaseLock(path, release) };
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+    }
+    if (!waiting) {
+      waiting = true;
+      log.lock('waiting for %s, held by another process', path);
+      options.onWait?.();
+    }
+    if (options.timeoutMs > 0 && Date.now() - started > options.timeoutMs) {
+      throw new SandboxImageError(
+        'LOCK_TIMEOUT',
+        `Waited ${options.timeoutMs} ms for another process to finish building the same image (lock ${path}.lock). ` +
+          'Raise lockTimeoutMs, or remove the lock directory if no sandbox-image process is running.',
+        { details: { value: path } },
+      );
+    }
+    await sleep(POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
+  }
+}
+
+async function releaseLock(path: string, release: () => Promise<void>): Promise<void> {
+  try {
+    await release();
+    log.lock('released %s', path);
+  } catch (error) {
+    // A lock taken over as stale cannot be released by its old holder; nothing is left to clean.
+    log.lock('release of %s failed: %s', path, (error as Error).message);
+  }
+}

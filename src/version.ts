@@ -1,0 +1,4 @@
+import packageJson from '../package.json';
+
+/** Version of this package, recorded in the `sandbox-image.version` label. */
+export const VERSION: string = packageJson.version;

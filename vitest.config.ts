@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// Shell scripts are imported as text, as tsup's `.sh` text loader does in the build.
+const shellScriptAsText = {
+  name: 'shell-script-as-text',
+  load(id: string) {
+    if (!id.endsWith('.sh')) return undefined;
+    return `export default ${JSON.stringify(readFileSync(id, 'utf8'))};`;
+  },
+};
+
+export default defineConfig({
+  plugins: [shellScriptAsText],
+  test: {
+    projects: [
+      {
+        plugins: [shellScriptAsText],
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        plugins: [shellScriptAsText],
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/integration/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
