@@ -15,6 +15,8 @@ type FieldCheck = (value: string) => string | undefined;
 interface FieldSpec {
   required: boolean;
   check?: FieldCheck;
+  /** Whether a `Uint8Array` is accepted too, as file content given in code is. */
+  bytes?: boolean;
 }
 
 /**
@@ -22,8 +24,8 @@ interface FieldSpec {
  * fields: every field is a string, required ones are present, unknown ones are rejected
  * with a suggestion.
  */
-function parseEntry(entry: Record<string, unknown>, index: number, fields: Record<string, FieldSpec>): Record<string, string> {
-  const result: Record<string, string> = {};
+function parseEntry(entry: Record<string, unknown>, index: number, fields: Record<string, FieldSpec>): Record<string, string | Uint8Array> {
+  const result: Record<string, string | Uint8Array> = {};
   for (const [field, value] of Object.entries(entry)) {
     const spec = fields[field];
     if (!spec) {
@@ -33,8 +35,13 @@ function parseEntry(entry: Record<string, unknown>, index: number, fields: Recor
           (suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : `; known fields are ${Object.keys(fields).join(', ')}`),
       );
     }
+    if (spec.bytes && value instanceof Uint8Array) {
+      result[field] = value;
+      continue;
+    }
     if (typeof value !== 'string') {
-      throw new CoercionProblem(`entry ${index + 1} field ${JSON.stringify(field)} must be a string (write modes as "0644")`);
+      const hint = field === 'mode' ? '; write it in quotes, such as "0644"' : '';
+      throw new CoercionProblem(`entry ${index + 1} field ${JSON.stringify(field)} must be a string${hint}`);
     }
     const problem = spec.check?.(value);
     if (problem) throw new CoercionProblem(`entry ${index + 1} field ${JSON.stringify(field)} value ${JSON.stringify(value)} ${problem}`);
@@ -63,7 +70,7 @@ export function parseFiles(entries: Record<string, unknown>[]): FileEntry[] {
   return entries.map((entry, index) => {
     const file = parseEntry(entry, index, {
       path: { required: true, check: checkAbsolutePath },
-      content: { required: false },
+      content: { required: false, bytes: true },
       source: { required: false },
       ...MODE_AND_OWNER,
     });

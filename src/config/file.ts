@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { TomlError, parse as parseToml } from 'smol-toml';
 import { SandboxImageError } from '../errors.js';
 import { CONFIG_FILE_ENV } from './keys.js';
+import { locateKeys, pathKey } from './key-lines.js';
 
 /** A config file read from disk. */
 export interface ConfigFile {
@@ -51,7 +52,8 @@ function requireFile(path: string, origin: string): string {
 export function readConfigFile(path: string): ConfigFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A byte order mark, as some Windows editors write, is not part of the TOML text.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     throw new SandboxImageError('INVALID_CONFIG', `Config file ${path} could not be read: ${(error as Error).message}.`, {
       cause: error,
@@ -64,11 +66,11 @@ export function readConfigFile(path: string): ConfigFile {
     document = parseToml(text) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    const firstLine = error.message.split('\n')[0];
+    const problem = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
     throw new SandboxImageError(
       'INVALID_CONFIG',
-      `Config file ${path} is not valid TOML at line ${error.line}, column ${error.column}: ${firstLine}. Fix the syntax there.`,
-      { cause: error, details: { source: `file:${path}:${error.line}` } },
+      `Config file ${path} is not valid TOML at line ${error.line}, column ${error.column}: ${problem}. Fix the syntax there.`,
+      { cause: error, details: { value: path, source: `file:${path}:${error.line}` } },
     );
   }
 
@@ -76,30 +78,6 @@ export function readConfigFile(path: string): ConfigFile {
   return {
     path,
     document,
-    lineOf: (table, key) => lines.get(`${table}\u0000${key}`) ?? lines.get(`${table}\u0000`),
+    lineOf: (table, key) => lines.get(pathKey([table, key])) ?? lines.get(pathKey([table])),
   };
-}
-
-/**
- * Maps `table NUL key` to the line where it is set, by scanning table headers and
- * `key =` lines. smol-toml returns no positions, and the provenance of each value needs one.
- * Dotted keys count under their first part; `[[table.key]]` headers count as `table key`.
- */
-function locateKeys(text: string): Map<string, number> {
-  const lines = new Map<string, number>();
-  let table = '';
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    const header = /^\[\[?\s*([A-Za-z0-9_.\-"' ]+?)\s*\]\]?/.exec(line);
-    if (header) {
-      const parts = header[1]!.split('.').map((part) => part.trim().replace(/^["']|["']$/g, ''));
-      table = parts[0]!;
-      if (!lines.has(`${table}\u0000`)) lines.set(`${table}\u0000`, index + 1);
-      if (parts[1] !== undefined && !lines.has(`${table}\u0000${parts[1]}`)) lines.set(`${table}\u0000${parts[1]}`, index + 1);
-      return;
-    }
-    const assignment = /^["']?([A-Za-z0-9_-]+)["']?\s*(?:\.[^=]*)?=/.exec(line);
-    if (assignment && !lines.has(`${table}\u0000${assignment[1]}`)) lines.set(`${table}\u0000${assignment[1]}`, index + 1);
-  });
-  return lines;
 }

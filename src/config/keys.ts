@@ -40,9 +40,12 @@ export interface KeyDefinition<K extends keyof SandboxConfig = keyof SandboxConf
   option: K;
   /** The key in the `[sandbox]` table. */
   toml: string;
-  /** Keys elsewhere that mean the same; the `[sandbox]` key wins when both are set. */
+  /**
+   * Keys elsewhere that mean the same. The `[sandbox]` key wins over all of them, and an
+   * earlier alias wins over a later one.
+   */
   aliases: KeyAlias[];
-  /** Environment variables, the primary `SANDBOX_<KEY>` first; the first one set wins. */
+  /** Environment variables, the primary `SANDBOX_<KEY>` first; the first one set to a non-empty value wins. */
   env: string[];
   /** Type as written in the docs. */
   type: string;
@@ -56,8 +59,9 @@ export interface KeyDefinition<K extends keyof SandboxConfig = keyof SandboxConf
   description: string;
 }
 
+/** Returns `value`, or throws the validator's `problem`, a fragment such as "is not a valid user name". */
 function checked<T>(value: T, problem: string | undefined): T {
-  if (problem) throw new CoercionProblem(problem);
+  if (problem) throw new CoercionProblem(`it ${problem}`);
   return value;
 }
 
@@ -74,8 +78,10 @@ function parseReference(raw: unknown): string {
   try {
     parseImageReference(text);
   } catch (error) {
-    if (isSandboxImageError(error)) throw new CoercionProblem(error.message);
-    throw error;
+    if (!isSandboxImageError(error, 'INVALID_REFERENCE')) throw error;
+    // The config error names the value already, so only the reason is kept.
+    const reason = error.message.replace(`Invalid image reference ${JSON.stringify(text)}: `, '').replace(/\.$/, '');
+    throw new CoercionProblem(`it is not a valid image reference: ${reason}`);
   }
   return text;
 }
@@ -87,6 +93,13 @@ function parseRepository(raw: unknown): string {
     throw new CoercionProblem('a repository without tag or digest is expected, such as "localhost/sandbox-image"');
   }
   return text;
+}
+
+function parseUserName(raw: unknown): string {
+  const text = toText(raw);
+  // Provisioning would rewrite the root account's UID and group, so root is never the sandbox user.
+  if (text === 'root') throw new CoercionProblem('"root" is reserved; set user_id to 0 to run as root without a sandbox user');
+  return checked(text, checkUserName(text));
 }
 
 function optionalText(raw: unknown, check: (value: string) => string | undefined): string | undefined {
@@ -111,8 +124,12 @@ export const CONFIG_KEYS: readonly KeyDefinition[] = [
   define({
     option: 'baseImage',
     toml: 'base_image',
-    aliases: [{ table: 'core', key: 'sandbox_container_image' }, { table: 'sandbox', key: 'base_container_image' }],
-    env: ['SANDBOX_BASE_IMAGE', 'SANDBOX_CONTAINER_IMAGE'],
+    aliases: [
+      { table: 'sandbox', key: 'base_container_image' },
+      { table: 'core', key: 'sandbox_base_container_image' },
+      { table: 'core', key: 'sandbox_container_image' },
+    ],
+    env: ['SANDBOX_BASE_IMAGE', 'SANDBOX_BASE_CONTAINER_IMAGE', 'SANDBOX_CONTAINER_IMAGE'],
     type: 'image reference',
     defaultValue: 'debian:bookworm-slim',
     defaultText: '"debian:bookworm-slim"',
@@ -138,8 +155,8 @@ export const CONFIG_KEYS: readonly KeyDefinition[] = [
     type: 'user name',
     defaultValue: 'sandbox',
     defaultText: '"sandbox"',
-    parse: (raw) => { const text = toText(raw); return checked(text, checkUserName(text)); },
-    description: 'Name of the sandbox user.',
+    parse: parseUserName,
+    description: 'Name of the sandbox user; "root" is reserved (set user_id to 0 to run as root).',
   }),
   define({
     option: 'userId',
@@ -166,8 +183,8 @@ export const CONFIG_KEYS: readonly KeyDefinition[] = [
   define({
     option: 'runAsUser',
     toml: 'run_as_user',
-    aliases: [{ table: 'core', key: 'run_as_devin' }],
-    env: ['SANDBOX_RUN_AS_USER', 'RUN_AS_DEVIN'],
+    aliases: [{ table: 'core', key: 'run_as_openhands' }, { table: 'core', key: 'run_as_devin' }],
+    env: ['SANDBOX_RUN_AS_USER', 'RUN_AS_OPENHANDS', 'RUN_AS_DEVIN'],
     type: 'boolean',
     defaultValue: true,
     defaultText: 'true',

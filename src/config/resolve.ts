@@ -35,28 +35,43 @@ export interface ResolveConfigOptions {
 const OWN_TABLE = 'sandbox';
 
 /**
- * Keys that OpenHands reads from `[sandbox]` for its own runtime. They belong to the host
- * application, so they are not reported as unknown.
+ * Keys that OpenHands reads from `[sandbox]` for its own runtime, as listed by its
+ * `SandboxConfig` (openhands/core/config/sandbox_config.py). They belong to the host
+ * application, so they are not reported as unknown. OpenHands' `base_container_image`,
+ * `user_id` and `platform` are keys of this library too.
  */
-const HOST_APPLICATION_SANDBOX_KEYS = new Set([
-  'timeout',
-  'use_host_network',
-  'runtime_extra_deps',
-  'runtime_startup_env_vars',
-  'runtime_container_image',
-  'runtime_extra_build_args',
-  'initialize_plugins',
-  'enable_auto_lint',
-  'keep_runtime_alive',
-  'force_rebuild_runtime',
-  'browsergym_eval_env',
+const HOST_APPLICATION_SANDBOX_KEYS: readonly string[] = [
   'remote_runtime_api_url',
   'local_runtime_url',
-  'enable_gpu',
-  'close_delay',
+  'keep_runtime_alive',
+  'pause_closed_runtimes',
   'rm_all_containers',
   'api_key',
-]);
+  'runtime_container_image',
+  'timeout',
+  'remote_runtime_init_timeout',
+  'remote_runtime_api_timeout',
+  'remote_runtime_enable_retries',
+  'remote_runtime_class',
+  'enable_auto_lint',
+  'use_host_network',
+  'runtime_binding_address',
+  'runtime_extra_build_args',
+  'initialize_plugins',
+  'force_rebuild_runtime',
+  'runtime_extra_deps',
+  'runtime_startup_env_vars',
+  'browsergym_eval_env',
+  'close_delay',
+  'remote_runtime_resource_factor',
+  'enable_gpu',
+  'docker_runtime_kwargs',
+  'selected_repo',
+  'trusted_dirs',
+  'vscode_port',
+  'volumes',
+  'cuda_visible_devices',
+];
 
 type Values = Record<string, unknown>;
 type Sources = Record<string, ConfigSource>;
@@ -65,9 +80,13 @@ type Sources = Record<string, ConfigSource>;
  * Resolves the configuration from its four sources. Precedence, lowest first:
  *
  * 1. defaults,
- * 2. the config file (`[sandbox]` keys win over their `[core]` aliases),
+ * 2. the config file (a `[sandbox]` key wins over its aliases, such as `[core] sandbox_user_id`),
  * 3. environment variables (`SANDBOX_<KEY>` wins over an alias such as `RUN_AS_DEVIN`),
  * 4. `overrides` given in code.
+ *
+ * The config file is `configFile` when given (`false` reads none), else the file named by
+ * `SANDBOX_IMAGE_CONFIG`, else `config.toml` in `cwd` when it exists. Environment variables
+ * set to the empty string count as unset.
  *
  * @returns frozen values and, for every key, the source of its value.
  * @throws {SandboxImageError} `INVALID_CONFIG` naming the source (file and line, or variable),
@@ -105,12 +124,16 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
   });
 }
 
-function invalidValue(key: string, raw: unknown, source: ConfigSource, problem: string, cause?: unknown): SandboxImageError {
-  const where = describeSource(source);
-  const shown = typeof raw === 'string' ? JSON.stringify(raw) : JSON.stringify(raw) ?? String(raw);
-  return new SandboxImageError('INVALID_CONFIG', `Invalid value ${shown} for ${key} in ${where}: ${problem}.`, {
+/** Builds the error for a value that failed coercion, naming its source, key and the accepted values. */
+function invalidValue(definition: KeyDefinition, label: string, raw: unknown, source: ConfigSource, problem: string, cause: unknown): SandboxImageError {
+  const shown = raw instanceof Uint8Array ? `<${raw.length} bytes>` : JSON.stringify(raw) ?? String(raw);
+  let subject: string;
+  if (source.startsWith('env:')) subject = `in ${describeSource(source)} (key ${definition.toml})`;
+  else if (source === 'override') subject = `for option ${definition.option} in ${describeSource(source)}`;
+  else subject = `for ${label} in ${describeSource(source)}`;
+  return new SandboxImageError('INVALID_CONFIG', `Invalid value ${shown} ${subject}: ${problem.replace(/\.$/, '')}.`, {
     cause,
-    details: { key, value: raw, source },
+    details: { key: label, value: raw, source },
   });
 }
 
@@ -130,7 +153,7 @@ function parseWith(definition: KeyDefinition, label: string, raw: unknown, sourc
   try {
     return definition.parse(raw, fromEnvironment);
   } catch (error) {
-    if (error instanceof CoercionProblem) throw invalidValue(label, raw, source, error.message, error);
+    if (error instanceof CoercionProblem) throw invalidValue(definition, label, raw, source, error.message, error);
     throw error;
   }
 }
@@ -140,22 +163,36 @@ function applyFile(file: ConfigFile, values: Values, sources: Sources): void {
     const line = file.lineOf(table, key);
     return line === undefined ? `file:${file.path}` : `file:${file.path}:${line}`;
   };
+  checkTables(file, fileSource);
   checkUnknownFileKeys(file, fileSource);
 
   for (const definition of CONFIG_KEYS) {
-    const own = tableOf(file.document, OWN_TABLE)?.[definition.toml];
-    const alias = definition.aliases.find((candidate) => tableOf(file.document, candidate.table)?.[candidate.key] !== undefined);
-    if (own !== undefined) {
-      if (alias) log.config('[%s] %s is ignored because [%s] %s is set', alias.table, alias.key, OWN_TABLE, definition.toml);
-      const source = fileSource(OWN_TABLE, definition.toml);
-      values[definition.option] = parseWith(definition, `[${OWN_TABLE}] ${definition.toml}`, own, source, false);
-      sources[definition.option] = source;
-    } else if (alias) {
-      const raw = tableOf(file.document, alias.table)![alias.key];
-      const source = fileSource(alias.table, alias.key);
-      values[definition.option] = parseWith(definition, `[${alias.table}] ${alias.key}`, raw, source, false);
-      sources[definition.option] = source;
+    const candidates = [{ table: OWN_TABLE, key: definition.toml }, ...definition.aliases];
+    const present = candidates.filter((candidate) => tableOf(file.document, candidate.table)?.[candidate.key] !== undefined);
+    const chosen = present[0];
+    if (chosen === undefined) continue;
+    for (const ignored of present.slice(1)) {
+      log.config('[%s] %s is ignored because [%s] %s is set', ignored.table, ignored.key, chosen.table, chosen.key);
     }
+    const raw = tableOf(file.document, chosen.table)![chosen.key];
+    const source = fileSource(chosen.table, chosen.key);
+    values[definition.option] = parseWith(definition, `[${chosen.table}] ${chosen.key}`, raw, source, false);
+    sources[definition.option] = source;
+  }
+}
+
+/** Rejects a `sandbox` or `core` entry that is not a table, such as `sandbox = "x"` or `[[sandbox]]`. */
+function checkTables(file: ConfigFile, fileSource: (table: string, key: string) => ConfigSource): void {
+  const tables = new Set([OWN_TABLE, ...CONFIG_KEYS.flatMap((definition) => definition.aliases.map((alias) => alias.table))]);
+  for (const table of tables) {
+    const value = file.document[table];
+    if (value === undefined || tableOf(file.document, table)) continue;
+    const source = fileSource(table, '');
+    throw new SandboxImageError(
+      'INVALID_CONFIG',
+      `Invalid value ${JSON.stringify(value)} for ${table} in ${describeSource(source)}: ${table} must be a table. Write its keys under a [${table}] header.`,
+      { details: { key: table, value, source } },
+    );
   }
 }
 
@@ -174,10 +211,10 @@ function checkUnknownFileKeys(file: ConfigFile, fileSource: (table: string, key:
   for (const [table, keys] of known) {
     const content = tableOf(file.document, table);
     if (!content) continue;
+    const hostKeys = table === OWN_TABLE ? HOST_APPLICATION_SANDBOX_KEYS : [];
     for (const key of Object.keys(content)) {
-      if (keys.includes(key)) continue;
-      if (table === OWN_TABLE && HOST_APPLICATION_SANDBOX_KEYS.has(key)) continue;
-      const suggestion = suggestName(key, keys);
+      if (keys.includes(key) || hostKeys.includes(key)) continue;
+      const suggestion = suggestName(key, [...keys, ...hostKeys]);
       if (table !== OWN_TABLE && suggestion === undefined) continue;
       const source = fileSource(table, key);
       const hint = suggestion ? `Did you mean ${suggestion}?` : `Known keys are ${keys.join(', ')}.`;
@@ -245,8 +282,9 @@ function resolveFileSources(config: SandboxConfig, sources: Sources, fileDirecto
   );
 }
 
+/** Freezes objects and arrays; byte arrays stay writable because typed arrays cannot be frozen. */
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }

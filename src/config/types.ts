@@ -20,7 +20,8 @@ export type RebuildPolicy = 'if-stale' | 'never' | 'always';
 export interface SandboxConfig {
   /**
    * Base image to derive the sandbox image from.
-   * TOML `[sandbox] base_image` (aliases `[core] sandbox_container_image`, `[sandbox] base_container_image`).
+   * TOML `[sandbox] base_image` (aliases `[sandbox] base_container_image`,
+   * `[core] sandbox_base_container_image`, `[core] sandbox_container_image`).
    * @default 'debian:bookworm-slim'
    */
   baseImage: string;
@@ -36,7 +37,7 @@ export interface SandboxConfig {
   userName: string;
   /**
    * UID of the sandbox user; 0 runs as root and creates no user.
-   * TOML `[sandbox] user_id` (aliases `[core] sandbox_user_id`).
+   * TOML `[sandbox] user_id` (alias `[core] sandbox_user_id`).
    * @default 1000
    */
   userId: number;
@@ -47,7 +48,7 @@ export interface SandboxConfig {
   groupId: number | undefined;
   /**
    * Whether the image's final user is the sandbox user; `false` runs as root.
-   * TOML `[sandbox] run_as_user` (alias `[core] run_as_devin`).
+   * TOML `[sandbox] run_as_user` (aliases `[core] run_as_openhands`, `[core] run_as_devin`).
    * @default true
    */
   runAsUser: boolean;
