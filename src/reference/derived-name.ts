@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SandboxImageError } from '../errors.js';
-import { MAX_TAG_LENGTH, parseImageReference, type ImageReference } from './parse.js';
+import { MAX_TAG_LENGTH } from './components.js';
+import { parseImageReference, type ImageReference } from './parse.js';
 
 /** Repository of derived images unless configured; `localhost/` keeps Docker and Podman off Docker Hub. */
 export const DEFAULT_IMAGE_REPOSITORY = 'localhost/sandbox-image';
@@ -60,18 +61,21 @@ export function canonicalBaseReference(base: ImageReference): string {
 
 function parseRepository(repository: string): ImageReference {
   const parsed = parseImageReference(repository);
-  if (parsed.tag !== undefined || parsed.digest !== undefined) {
-    throw new SandboxImageError(
-      'INVALID_REFERENCE',
-      `Invalid image repository ${JSON.stringify(repository)}: it contains a tag or digest. ` +
-        'Give the repository alone, such as `localhost/sandbox-image`; the library chooses the tag.',
-      { details: { value: repository, key: 'imageRepository' } },
-    );
-  }
-  return parsed;
+  if (parsed.tag === undefined && parsed.digest === undefined) return parsed;
+
+  // `localhost:5000` alone parses as repository `localhost` with tag `5000`, as in Docker.
+  const registryOnly = parsed.digest === undefined && !repository.includes('/') && /^[0-9]+$/.test(parsed.tag!);
+  const hint = registryOnly
+    ? ` A registry alone is not a repository: write ${JSON.stringify(`${repository}/sandbox-image`)}.`
+    : ' Give the repository alone, such as `localhost/sandbox-image`, because the library chooses the tag.';
+  throw new SandboxImageError(
+    'INVALID_REFERENCE',
+    `Invalid image repository ${JSON.stringify(repository)}: it contains a tag or digest.${hint}`,
+    { details: { value: repository, key: 'imageRepository' } },
+  );
 }
 
-/** A readable tag prefix from the familiar name and tag; the digest stays out and is hashed instead. */
+/** Builds a readable tag prefix from the familiar name and tag; the digest stays out and only the hash covers it. */
 function slugOf(base: ImageReference): string {
   const familiarName = base.familiar.split('@')[0]!;
   const slug = familiarName
