@@ -116,10 +116,17 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
   // Step 5: host paths in `files` become absolute, relative to the file that named them.
   resolveFileSources(resolved, sources, file ? dirname(file.path) : cwd, cwd);
 
-  for (const key of CONFIG_KEYS) log.config('%s = %j (%s)', key.option, resolved[key.option], sources[key.option]);
+  // Values and sources are listed in the table's order, whichever source set them.
+  const orderedValues: Values = {};
+  const orderedSources: Sources = {};
+  for (const key of CONFIG_KEYS) {
+    orderedValues[key.option] = resolved[key.option];
+    orderedSources[key.option] = sources[key.option]!;
+    log.config('%s = %j (%s)', key.option, resolved[key.option], sources[key.option]);
+  }
   return Object.freeze({
-    values: deepFreeze(resolved),
-    sources: Object.freeze(sources as ResolvedConfig['sources']),
+    values: deepFreeze(orderedValues as unknown as SandboxConfig),
+    sources: Object.freeze(orderedSources as ResolvedConfig['sources']),
     configFile: file?.path,
   });
 }
