@@ -1,115 +1,192 @@
 import type { ProgressEvent } from '../manager/progress.js';
+import { describeMilestone, formatBytes } from './progress-lines.js';
 
-/** Where progress goes: the process's stderr, or a test double. */
+/** The stream that receives progress: the process's stderr, or a test double. */
 export interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Terminal width in columns; 0 or missing means unknown (80 is assumed). */
   columns?: number;
 }
 
 /** Renders progress events on stderr. */
 export interface ProgressDisplay {
   handle(event: ProgressEvent): void;
-  /** Clears a live line before the final output. */
+  /** Clears the live lines and stops the elapsed-time timer; call it before printing the result. */
   stop(): void;
 }
 
-const REFRESH_MS = 100;
+/** Options of {@link liveDisplay}. */
+export interface LiveDisplayOptions {
+  /**
+   * Clock in milliseconds.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Interval of the redraw that keeps the elapsed time moving while no event arrives, in milliseconds.
+   * @default 1000
+   */
+  tickMs?: number;
+}
 
-/** One line per event, for pipes and CI logs. */
+/** Minimum time between two redraws caused by events, in milliseconds. */
+const REFRESH_MS = 100;
+/** Layers shown with their own line during a pull or push; the rest are counted. */
+const MAX_LAYER_LINES = 6;
+const BAR_WIDTH = 20;
+/** Layer statuses after which the engine sends nothing more for that layer. */
+const LAYER_DONE = new Set(['Pull complete', 'Already exists', 'Pushed', 'Layer already exists']);
+
+const ERASE_DOWN = '\u001b[J';
+const cursorUp = (lines: number) => (lines > 0 ? `\u001b[${lines}A` : '');
+
+/** One line per milestone and per build output line, for pipes and CI logs. */
 export function plainDisplay(output: ProgressOutput): ProgressDisplay {
+  const finishedLayers = new Set<string>();
+  let lastMilestone: string | undefined;
   return {
     handle(event) {
-      const line = describe(event);
-      if (line !== undefined) output.write(`${line}\n`);
-      else if (event.type === 'build-output') output.write(`  ${event.line}\n`);
+      const line = describeMilestone(event);
+      if (line !== undefined) {
+        // The manager checks freshness again after taking the build lock, so `stale` can repeat.
+        if (line !== lastMilestone) output.write(`${line}\n`);
+        lastMilestone = line;
+      } else if (event.type === 'build-output') {
+        output.write(`  ${event.line}\n`);
+      } else if ((event.type === 'pull-progress' || event.type === 'push-progress') && event.layer && LAYER_DONE.has(event.status)) {
+        if (finishedLayers.has(event.layer)) return;
+        finishedLayers.add(event.layer);
+        output.write(`  ${event.layer}: ${event.status}\n`);
+      }
     },
     stop() {},
   };
 }
 
-/** A live status line (step, pull progress per layer, elapsed time) redrawn in place on a terminal. */
-export function liveDisplay(output: ProgressOutput, now: () => number = Date.now): ProgressDisplay {
+interface LayerState {
+  status: string;
+  current: number | undefined;
+  total: number | undefined;
+}
+
+/**
+ * A live region redrawn in place on a terminal: a status line with the elapsed time, the
+ * current step or operation and the last output line, then one line per layer being pulled
+ * or pushed. Milestones (build steps, pull and build results, the summary) stay on screen
+ * as their own lines above the region.
+ */
+export function liveDisplay(output: ProgressOutput, options: LiveDisplayOptions = {}): ProgressDisplay {
+  const now = options.now ?? Date.now;
   const started = now();
-  const layers = new Map<string, { current: number; total: number }>();
+  const layers = new Map<string, LayerState>();
   let status = 'resolving';
   let detail = '';
-  let lastDraw = 0;
+  let drawnLines = 0;
+  let lastDraw = Number.NEGATIVE_INFINITY;
+  let stopped = false;
+  let lastMilestone: string | undefined;
 
-  const draw = (force = false) => {
-    if (!force && now() - lastDraw < REFRESH_MS) return;
+  const width = () => Math.max(20, (output.columns || 80) - 1);
+  const erase = () => (drawnLines > 0 ? `\r${cursorUp(drawnLines - 1)}${ERASE_DOWN}` : '');
+
+  const draw = (force: boolean) => {
+    if (stopped || (!force && now() - lastDraw < REFRESH_MS)) return;
     lastDraw = now();
     const seconds = ((now() - started) / 1000).toFixed(1);
-    const width = Math.max(20, (output.columns ?? 80) - 1);
-    const text = `[${seconds}s] ${status}${detail ? ` · ${detail}` : ''}`;
-    output.write(`\r\u001b[K${text.slice(0, width)}`);
+    const lines = [`[${seconds}s] ${status}${detail ? ` · ${detail}` : ''}`, ...layerLines(layers)];
+    output.write(erase() + lines.map((line) => line.slice(0, width())).join('\n'));
+    drawnLines = lines.length;
+  };
+
+  const printAbove = (line: string) => {
+    output.write(`${erase()}${line}\n`);
+    drawnLines = 0;
+  };
+
+  const timer = setInterval(() => draw(true), options.tickMs ?? 1000);
+  timer.unref();
+
+  const stop = () => {
+    if (stopped) return;
+    clearInterval(timer);
+    output.write(erase());
+    drawnLines = 0;
+    stopped = true;
   };
 
   return {
     handle(event) {
-      const line = describe(event);
-      if (event.type === 'build-step') {
-        status = `step ${event.index}/${event.count}: ${event.instruction}`;
-        detail = '';
-      } else if (event.type === 'build-output') {
+      if (stopped) return;
+      if (event.type === 'build-output') {
         detail = event.line.trim();
       } else if (event.type === 'pull-progress' || event.type === 'push-progress') {
-        if (event.layer && event.total) layers.set(event.layer, { current: event.current ?? 0, total: event.total });
-        const total = [...layers.values()].reduce((sum, layer) => sum + layer.total, 0);
-        const current = [...layers.values()].reduce((sum, layer) => sum + layer.current, 0);
-        detail = total > 0 ? `${layers.size} layers, ${formatBytes(current)} of ${formatBytes(total)}` : event.status;
-      } else if (line !== undefined) {
-        // Milestones stay on screen as their own lines; the live line is redrawn below them.
-        output.write(`\r\u001b[K${line}\n`);
+        detail = updateLayers(layers, event);
+      } else {
+        const line = describeMilestone(event);
+        if (line !== undefined && line !== lastMilestone) printAbove(line);
+        lastMilestone = line ?? lastMilestone;
+        if (event.type === 'finished') return stop();
         layers.clear();
         detail = '';
         status = statusAfter(event) ?? status;
-        draw(true);
-        return;
+        return draw(true);
       }
-      draw();
+      draw(false);
     },
-    stop() {
-      output.write('\r\u001b[K');
-    },
+    stop,
   };
 }
 
+/** Records one pull or push message and returns the status line's detail. */
+function updateLayers(layers: Map<string, LayerState>, event: Extract<ProgressEvent, { type: 'pull-progress' | 'push-progress' }>): string {
+  if (!event.layer) return event.status;
+  const previous = layers.get(event.layer);
+  const keepTotal = event.total === undefined && !LAYER_DONE.has(event.status);
+  layers.set(event.layer, {
+    status: event.status,
+    current: event.current ?? (keepTotal ? previous?.current : undefined),
+    total: event.total ?? (keepTotal ? previous?.total : undefined),
+  });
+  const done = [...layers.values()].filter((layer) => LAYER_DONE.has(layer.status)).length;
+  const sized = [...layers.values()].filter((layer) => layer.total !== undefined);
+  const current = sized.reduce((sum, layer) => sum + (layer.current ?? 0), 0);
+  const total = sized.reduce((sum, layer) => sum + (layer.total ?? 0), 0);
+  const bytes = total > 0 ? `, ${formatBytes(current)} of ${formatBytes(total)}` : '';
+  return `${done}/${layers.size} layers done${bytes}`;
+}
+
+/** One line per unfinished layer, such as `  a1b2c3d4e5f6 Downloading [=====>    ] 4.0 MiB/10.0 MiB`. */
+function layerLines(layers: Map<string, LayerState>): string[] {
+  const active = [...layers].filter(([, layer]) => !LAYER_DONE.has(layer.status));
+  const shown = active.slice(0, MAX_LAYER_LINES).map(([id, layer]) => {
+    const sized = layer.total !== undefined && layer.total > 0;
+    const progress = sized ? ` ${bar(layer.current ?? 0, layer.total!)} ${formatBytes(layer.current ?? 0)}/${formatBytes(layer.total!)}` : '';
+    return `  ${id.slice(0, 12)} ${layer.status}${progress}`;
+  });
+  if (active.length > MAX_LAYER_LINES) shown.push(`  and ${active.length - MAX_LAYER_LINES} more layers`);
+  return shown;
+}
+
+function bar(current: number, total: number): string {
+  const filled = Math.min(BAR_WIDTH, Math.round((current / total) * BAR_WIDTH));
+  const head = filled < BAR_WIDTH ? '>' : '';
+  return `[${'='.repeat(Math.max(0, filled - head.length))}${head}${' '.repeat(BAR_WIDTH - Math.max(filled, head.length))}]`;
+}
+
+/** The status shown after a milestone, until the next one. */
 function statusAfter(event: ProgressEvent): string | undefined {
   switch (event.type) {
+    case 'resolved': return 'checking for a fresh image';
+    case 'stale': return 'preparing the rebuild';
+    case 'waiting-for-lock': return 'waiting for another process to finish its build';
     case 'pull-started': return `pulling ${event.image}`;
+    case 'pull-finished': return 'preparing the build';
     case 'build-started': return 'building';
+    case 'build-step': return `step ${event.index}/${event.count}: ${event.instruction}`;
+    case 'build-finished': return 'tagging';
     case 'push-started': return `pushing ${event.imageName}`;
-    case 'waiting-for-lock': return 'waiting for another build';
+    case 'push-finished': return 'finishing';
     default: return undefined;
   }
-}
-
-/** The plain line for an event, or `undefined` for events shown only live or not at all. */
-function describe(event: ProgressEvent): string | undefined {
-  switch (event.type) {
-    case 'resolved': return `sandbox-image: ${event.imageName} (from ${event.baseImage})`;
-    case 'cache-hit': return `sandbox-image: reusing ${event.imageName}`;
-    case 'stale': return `sandbox-image: rebuilding because ${event.reason}`;
-    case 'waiting-for-lock': return `sandbox-image: waiting for another process building ${event.imageName}`;
-    case 'pull-started': return `sandbox-image: pulling ${event.image}`;
-    case 'pull-finished': return `sandbox-image: pulled ${event.image} in ${formatSeconds(event.durationMs)}`;
-    case 'build-started': return `sandbox-image: building ${event.imageName}`;
-    case 'build-step': return `sandbox-image: step ${event.index}/${event.count}: ${event.instruction}`;
-    case 'build-finished': return `sandbox-image: built ${event.imageId} in ${formatSeconds(event.durationMs)}`;
-    case 'push-started': return `sandbox-image: pushing ${event.imageName}`;
-    case 'push-finished': return `sandbox-image: pushed ${event.imageName} in ${formatSeconds(event.durationMs)}`;
-    case 'finished':
-      return `sandbox-image: ${event.built ? 'built' : event.pulled ? 'pulled' : 'reused'} ${event.imageName} in ${formatSeconds(event.durationMs)}`;
-    default: return undefined;
-  }
-}
-
-function formatSeconds(milliseconds: number): string {
-  return `${(milliseconds / 1000).toFixed(1)} s`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
