@@ -32,12 +32,14 @@ export function resolveEngineAddress(env: Environment = process.env, home: strin
   }
 
   const configDirectory = env.DOCKER_CONFIG ?? join(home, '.docker');
-  const contextName = env.DOCKER_CONTEXT ?? readCurrentContext(configDirectory);
+  const contextName = env.DOCKER_CONTEXT || readCurrentContext(configDirectory);
   if (contextName && contextName !== 'default') {
-    log.main('engine: Docker context %s', contextName);
-    const host = readContextHost(configDirectory, contextName);
-    return fromHost(host, `Docker context ${contextName}`, env);
+    const origin = env.DOCKER_CONTEXT ? `DOCKER_CONTEXT=${contextName}` : `currentContext ${contextName} in ${configDirectory}/config.json`;
+    log.main('engine: Docker context %s (%s)', contextName, origin);
+    const context = readContext(configDirectory, contextName);
+    return fromHost(context.host, origin, env, context.certificates);
   }
+  log.main('engine: no DOCKER_HOST and no Docker context; trying the usual sockets');
 
   for (const candidate of socketCandidates(env, home)) {
     const exists = existsSync(candidate.path);
@@ -48,19 +50,23 @@ export function resolveEngineAddress(env: Environment = process.env, home: strin
   return { address: `unix://${fallback}`, origin: 'default socket', options: { socketPath: fallback } };
 }
 
-function socketCandidates(env: Environment, home: string): { path: string; origin: string }[] {
+/**
+ * Sockets tried in order: rootless Docker and Docker Desktop first, since a user who runs them
+ * means them; then the system socket; then Podman's sockets, used only when no Docker exists.
+ */
+export function socketCandidates(env: Environment, home: string): { path: string; origin: string }[] {
   const runtimeDirectory = env.XDG_RUNTIME_DIR;
   return [
-    { path: '/var/run/docker.sock', origin: 'default' },
     ...(runtimeDirectory ? [{ path: join(runtimeDirectory, 'docker.sock'), origin: 'rootless Docker' }] : []),
     { path: join(home, '.docker', 'run', 'docker.sock'), origin: 'Docker Desktop' },
     { path: join(home, '.docker', 'desktop', 'docker.sock'), origin: 'Docker Desktop' },
+    { path: '/var/run/docker.sock', origin: 'default' },
     ...(runtimeDirectory ? [{ path: join(runtimeDirectory, 'podman', 'podman.sock'), origin: 'rootless Podman' }] : []),
     { path: '/run/podman/podman.sock', origin: 'Podman' },
   ];
 }
 
-function fromHost(host: string, origin: string, env: Environment): EngineAddress {
+function fromHost(host: string, origin: string, env: Environment, certificates?: string): EngineAddress {
   let url: URL;
   try {
     url = new URL(host);
@@ -75,7 +81,7 @@ function fromHost(host: string, origin: string, env: Environment): EngineAddress
     case 'tcp:':
     case 'http:':
     case 'https:':
-      return { address: host, origin, options: tcpOptions(url, env) };
+      return { address: host, origin, options: tcpOptions(url, env, certificates) };
     case 'ssh:':
       return {
         address: host,
@@ -93,16 +99,22 @@ function fromHost(host: string, origin: string, env: Environment): EngineAddress
   }
 }
 
-function tcpOptions(url: URL, env: Environment): Dockerode.DockerOptions {
-  const verify = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0';
-  const useTls = verify || url.protocol === 'https:' || url.port === '2376';
+/**
+ * Options for a TCP address. TLS is used when DOCKER_TLS_VERIFY is set (as the docker CLI
+ * does, any non-empty value), for `https://`, for port 2376, and when a context has TLS files.
+ * Certificates come from the context's TLS directory, else DOCKER_CERT_PATH, else the
+ * Docker config directory.
+ */
+function tcpOptions(url: URL, env: Environment, contextCertificates: string | undefined): Dockerode.DockerOptions {
+  const verify = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '';
+  const certificates = contextCertificates ?? env.DOCKER_CERT_PATH ?? env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+  const useTls = verify || url.protocol === 'https:' || url.port === '2376' || contextCertificates !== undefined;
   const options: Dockerode.DockerOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : useTls ? 2376 : 2375,
     protocol: useTls ? 'https' : 'http',
   };
   if (useTls) {
-    const certificates = env.DOCKER_CERT_PATH ?? join(homedir(), '.docker');
     const read = (name: string) => (existsSync(join(certificates, name)) ? readFileSync(join(certificates, name)) : undefined);
     const ca = read('ca.pem');
     const cert = read('cert.pem');
@@ -136,13 +148,17 @@ function readCurrentContext(configDirectory: string): string | undefined {
   return typeof current === 'string' ? current : undefined;
 }
 
-/** Reads the Docker endpoint of a context from `contexts/meta/<sha256 of its name>/meta.json`. */
-function readContextHost(configDirectory: string, name: string): string {
+/**
+ * Reads the Docker endpoint of a context from `contexts/meta/<sha256 of its name>/meta.json`,
+ * and its TLS directory `contexts/tls/<same hash>/docker` when that exists.
+ */
+function readContext(configDirectory: string, name: string): { host: string; certificates: string | undefined } {
   const directory = createHash('sha256').update(name).digest('hex');
   const meta = readJson(join(configDirectory, 'contexts', 'meta', directory, 'meta.json'));
   const endpoints = meta?.Endpoints as Record<string, { Host?: unknown }> | undefined;
   const host = endpoints?.docker?.Host;
-  if (typeof host === 'string') return host;
+  const tls = join(configDirectory, 'contexts', 'tls', directory, 'docker');
+  if (typeof host === 'string') return { host, certificates: existsSync(tls) ? tls : undefined };
   throw new SandboxImageError(
     'ENGINE_UNAVAILABLE',
     `Docker context ${JSON.stringify(name)} was not found in ${configDirectory}/contexts. ` +

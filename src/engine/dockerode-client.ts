@@ -75,6 +75,7 @@ export class DockerodeClient implements DockerClient {
         rm: true,
         ...(options.platform ? { platform: options.platform } : {}),
         ...(options.networkMode ? { networkmode: options.networkMode } : {}),
+        ...(options.noCache ? { nocache: true } : {}),
         abortSignal: options.signal,
       } as Dockerode.ImageBuildOptions);
     } catch (error) {

@@ -109,7 +109,7 @@ export class BuildStreamState {
   private fail(message: ProgressMessage): never {
     this.flushLine();
     const reason = message.errorDetail?.message ?? message.error ?? 'unknown error';
-    const exitCode = message.errorDetail?.code;
+    const exitCode = message.errorDetail?.code ?? podmanExitCode(reason);
     const step = this.currentStep;
     throw new SandboxImageError(
       'BUILD_FAILED',
@@ -122,6 +122,17 @@ export class BuildStreamState {
     if (this.tail.length === 0) return '';
     return `\nLast output lines:\n${this.tail.map((line) => `  ${line}`).join('\n')}`;
   }
+}
+
+/**
+ * Podman's compat API sends no `errorDetail.code`; its message ends with the runtime's
+ * `exit status <n>` instead. Used only to fill `details.exitCode`, never to classify the error.
+ */
+const PODMAN_EXIT_STATUS = /: exit status (\d+)\s*$/;
+
+function podmanExitCode(reason: string): number | undefined {
+  const match = PODMAN_EXIT_STATUS.exec(reason);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Turns pull and push messages into events, and rejects on an error message. */

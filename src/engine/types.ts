@@ -52,6 +52,8 @@ export interface BuildOptions {
   labels: Record<string, string>;
   platform?: string | undefined;
   networkMode?: string | undefined;
+  /** Build every step afresh instead of reusing the engine's layer cache. */
+  noCache?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: EngineEvent) => void) | undefined;
 }

@@ -62,6 +62,7 @@ async function pullBase(
   try {
     await client.pullImage(reference, { platform: config.platform, auth, signal, onEvent: emit });
   } catch (error) {
+    log.pull('Pull of %s failed after %d ms: %s', reference, Math.round(performance.now() - started), isSandboxImageError(error) ? error.code : error);
     if (isSandboxImageError(error, 'PULL_FAILED') && error.details.statusCode === 404) {
       throw new SandboxImageError(
         'BASE_IMAGE_NOT_FOUND',

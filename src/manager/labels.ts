@@ -1,5 +1,5 @@
-import { LABEL_PREFIX } from '../recipe/render.js';
 import type { ImageDetails } from '../engine/types.js';
+import { LABEL_PREFIX } from '../recipe/render.js';
 
 /** The labels the library puts on every derived image. */
 export const LABELS = {
@@ -12,6 +12,8 @@ export const LABELS = {
   uid: `${LABEL_PREFIX}uid`,
   gid: `${LABEL_PREFIX}gid`,
   platform: `${LABEL_PREFIX}platform`,
+  /** Repository of the derived name, so `prune` finds untagged images of a repository too. */
+  repository: `${LABEL_PREFIX}repository`,
 } as const;
 
 /** `os/architecture[/variant]` of an image. */
@@ -19,13 +21,38 @@ export function platformOf(image: Pick<ImageDetails, 'os' | 'architecture' | 'va
   return [image.os, image.architecture, image.variant].filter(Boolean).join('/');
 }
 
+/** What {@link buildTimeLabels} records besides the recipe's own labels. */
+export interface BuildTimeFacts {
+  version: string;
+  base: ImageDetails;
+  /** Base repository without tag, such as `docker.io/library/debian`, to pick its repo digest. */
+  baseRepository: string;
+  platform: string;
+  /** Repository of the derived name, such as `localhost/sandbox-image`. */
+  repository: string;
+}
+
 /** Labels known only at build time, sent with the build request. */
-export function buildTimeLabels(version: string, base: ImageDetails, platform: string): Record<string, string> {
-  const digest = base.repoDigests[0]?.split('@')[1];
+export function buildTimeLabels(facts: BuildTimeFacts): Record<string, string> {
+  const digest = repoDigestOf(facts.base, facts.baseRepository);
   return {
-    [LABELS.version]: version,
-    [LABELS.baseId]: base.id,
+    [LABELS.version]: facts.version,
+    [LABELS.baseId]: facts.base.id,
     ...(digest ? { [LABELS.baseDigest]: digest } : {}),
-    [LABELS.platform]: platform,
+    [LABELS.platform]: facts.platform,
+    [LABELS.repository]: facts.repository,
   };
+}
+
+/**
+ * The base's digest in its own repository. An image pulled from several repositories has one
+ * repo digest per repository; Docker lists Docker Hub images without the `docker.io/` prefix.
+ */
+function repoDigestOf(base: ImageDetails, repository: string): string | undefined {
+  const familiar = repository.replace(/^docker\.io\/(library\/)?/, '');
+  const entry = base.repoDigests.find((item) => {
+    const name = item.split('@')[0];
+    return name === repository || name === familiar;
+  });
+  return entry?.split('@')[1];
 }

@@ -27,17 +27,20 @@ export interface BuildLock {
 
 /**
  * A holder refreshes its lock every `UPDATE_MS`; a lock not refreshed for `STALE_MS` belongs
- * to a dead process (killed, or its machine slept) and is taken over. Together with the poll
- * interval, a waiter takes over a killed holder's lock in about 12 seconds.
+ * to a dead process (killed, or its machine slept) and is taken over. A waiter polling every
+ * `POLL_MS` therefore takes over a killed holder's lock within `STALE_MS + POLL_MS`.
  */
 const STALE_MS = 10_000;
 const UPDATE_MS = 2_000;
 const POLL_MS = 250;
 
-/** The lock file for one derived image on one engine. */
+/**
+ * The lock path for one derived image on one engine. proper-lockfile creates the directory
+ * `<path>.lock` as the lock itself.
+ */
 export function buildLockPath(engineAddress: string, imageName: string, directory = join(tmpdir(), 'sandbox-image-locks')): string {
   const key = createHash('sha256').update(`${engineAddress}\u0000${imageName}`).digest('hex').slice(0, 32);
-  return join(directory, `${key}.lock`);
+  return join(directory, key);
 }
 
 /**
@@ -51,8 +54,12 @@ export async function acquireBuildLock(path: string, options: BuildLockOptions):
   mkdirSync(join(path, '..'), { recursive: true });
   const started = Date.now();
   let waiting = false;
+  log.lock('Acquiring lock %s.lock…', path);
   for (;;) {
-    if (options.signal?.aborted) throw abortedError('wait for the build lock', options.signal);
+    if (options.signal?.aborted) {
+      log.lock('Gave up waiting for lock %s.lock after %d ms: aborted', path, Date.now() - started);
+      throw abortedError('wait for the build lock', options.signal);
+    }
     try {
       const release = await lockfile.lock(path, {
         realpath: false,
@@ -61,17 +68,19 @@ export async function acquireBuildLock(path: string, options: BuildLockOptions):
         retries: 0,
         onCompromised: (error) => log.lock('lock %s was compromised: %s', path, error.message),
       });
-      log.lock('acquired %s', path);
-      return { path, release: () => releaseLock(path, release) };
+      const acquired = Date.now();
+      log.lock('Acquired lock %s.lock after %d ms', path, acquired - started);
+      return { path, release: () => releaseLock(path, release, acquired) };
     } catch (error) {
       if ((error as { code?: string }).code !== 'ELOCKED') throw error;
     }
     if (!waiting) {
       waiting = true;
-      log.lock('waiting for %s, held by another process', path);
+      log.lock('waiting for lock %s.lock, held by another process', path);
       options.onWait?.();
     }
     if (options.timeoutMs > 0 && Date.now() - started > options.timeoutMs) {
+      log.lock('Gave up waiting for lock %s.lock after %d ms: timed out', path, Date.now() - started);
       throw new SandboxImageError(
         'LOCK_TIMEOUT',
         `Waited ${options.timeoutMs} ms for another process to finish building the same image (lock ${path}.lock). ` +
@@ -83,10 +92,10 @@ export async function acquireBuildLock(path: string, options: BuildLockOptions):
   }
 }
 
-async function releaseLock(path: string, release: () => Promise<void>): Promise<void> {
+async function releaseLock(path: string, release: () => Promise<void>, acquired: number): Promise<void> {
   try {
     await release();
-    log.lock('released %s', path);
+    log.lock('Released lock %s.lock after holding it %d ms', path, Date.now() - acquired);
   } catch (error) {
     // A lock taken over as stale cannot be released by its old holder; nothing is left to clean.
     log.lock('release of %s failed: %s', path, (error as Error).message);

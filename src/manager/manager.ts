@@ -2,22 +2,23 @@ import { performance } from 'node:perf_hooks';
 import { resolveConfig } from '../config/resolve.js';
 import type { ResolvedConfig, SandboxConfig, SandboxConfigInput } from '../config/types.js';
 import { abortedError } from '../engine/engine-errors.js';
-import type { DockerClient, ImageSummary } from '../engine/types.js';
+import type { DockerClient, ImageDetails, ImageSummary } from '../engine/types.js';
+import { isSandboxImageError } from '../errors.js';
 import { log } from '../log.js';
 import { canonicalBaseReference, getNewImageName } from '../reference/derived-name.js';
 import { parseImageReference, type ImageReference } from '../reference/parse.js';
 import { recipeFromConfig } from '../recipe/from-config.js';
 import { loadFileSources } from '../recipe/load-files.js';
 import { renderSandboxDockerfile, type RenderedRecipe } from '../recipe/render.js';
+import { ensureBaseImage } from './base-image.js';
 import { buildDerivedImage } from './build.js';
 import { createEngineClient, type EngineInput } from './engine-client.js';
-import { checkFreshness } from './freshness.js';
-import { LABELS } from './labels.js';
+import { decideFreshness, needsBase, type Freshness } from './freshness.js';
 import { acquireBuildLock, buildLockPath } from './lock.js';
-import { emitter, type ProgressListener } from './progress.js';
+import { emitter, type ProgressEvent, type ProgressListener } from './progress.js';
 import { listDerivedImages, pruneDerivedImages, type PruneOptions, type PruneResult } from './prune.js';
 import { pullFromRegistryCache, pushDerivedImage } from './registry.js';
-import { SingleFlight } from './single-flight.js';
+import { SingleFlight, type SharedRun } from './single-flight.js';
 
 /** Options of {@link SandboxImageManager}. */
 export interface SandboxImageManagerOptions {
@@ -71,7 +72,8 @@ export interface EnsureOptions {
    */
   onProgress?: ProgressListener;
   /**
-   * Cancels the pull or build; nothing is tagged after cancellation.
+   * Cancels this call. A pull or build shared with other concurrent calls stops only when
+   * every one of them was cancelled; nothing is tagged after cancellation.
    * @default no signal
    */
   signal?: AbortSignal;
@@ -102,8 +104,26 @@ export interface EnsurePlan {
   base: ImageReference;
   baseReference: string;
   rendered: RenderedRecipe;
+  /** The cache key hashed into the name: the recipe fingerprint, plus the platform when one is configured. */
+  cacheKey: string;
   imageName: string;
 }
+
+/** The result of {@link SandboxImageManager.inspect}. */
+export interface InspectResult {
+  /** The derived image name for the resolved config. */
+  imageName: string;
+  /** The normalised base reference. */
+  baseImage: string;
+  /** The derived image, or `undefined` when it does not exist on the engine. */
+  image: ImageDetails | undefined;
+  /** Whether `ensure` would reuse the image without building. */
+  fresh: boolean;
+  /** Why `ensure` would build, when `fresh` is false. */
+  reason: string | undefined;
+}
+
+type Outcome = Omit<EnsureResult, 'durationMs'>;
 
 /**
  * Derives, names, reuses and builds sandbox images on one engine.
@@ -114,11 +134,15 @@ export interface EnsurePlan {
 export class SandboxImageManager {
   readonly client: DockerClient;
   private readonly options: SandboxImageManagerOptions;
-  private readonly flights = new SingleFlight<EnsureResult>();
+  private readonly flights = new SingleFlight<Outcome, ProgressEvent>();
 
   constructor(options: SandboxImageManagerOptions = {}) {
     this.options = options;
-    this.client = createEngineClient(options.docker, options.env ?? process.env);
+    this.client = createEngineClient(options.docker, this.env);
+  }
+
+  private get env(): Readonly<Record<string, string | undefined>> {
+    return this.options.env ?? process.env;
   }
 
   /** Resolves the config of this manager, with `overrides` from one call on top. */
@@ -138,8 +162,10 @@ export class SandboxImageManager {
     const recipe = await loadFileSources(recipeFromConfig(config));
     const rendered = renderSandboxDockerfile(recipe);
     const base = parseImageReference(config.baseImage);
-    const imageName = getNewImageName(base, { repository: config.imageRepository, fingerprint: rendered.fingerprint });
-    return { config, resolved, base, baseReference: canonicalBaseReference(base), rendered, imageName };
+    // A configured platform builds a different image from the same recipe, so it is part of the name.
+    const cacheKey = config.platform ? `${rendered.fingerprint}/${config.platform}` : rendered.fingerprint;
+    const imageName = getNewImageName(base, { repository: config.imageRepository, fingerprint: cacheKey });
+    return { config, resolved, base, baseReference: canonicalBaseReference(base), rendered, cacheKey, imageName };
   }
 
   /**
@@ -156,51 +182,94 @@ export class SandboxImageManager {
     const emit = emitter(options.onProgress, (error) => log.main('onProgress listener threw: %O', error));
     const signal = combineSignals(options.signal, plan.config.timeoutMs);
     emit({ type: 'resolved', imageName: plan.imageName, baseImage: plan.baseReference });
-    log.main('ensure %s from %s', plan.imageName, plan.baseReference);
-
-    const hit = await this.findReusable(plan, signal, emit);
-    if (hit) return this.finish(hit, started, emit);
-
-    const key = `${this.client.address}\u0000${plan.imageName}`;
-    const flight = this.flights.run(key, () => this.ensureLocked(plan, signal, emit, started));
-    if (flight.joined) log.main('joining the running ensure of %s', plan.imageName);
-    const result = await raceSignal(flight.promise, signal, `ensure ${plan.imageName}`);
-    return flight.joined ? this.finish({ ...result, built: false, pulled: false }, started, emit) : result;
+    log.main('Ensuring %s from %s…', plan.imageName, plan.baseReference);
+    try {
+      const outcome = (await this.findFresh(plan, signal, emit)) ?? (await this.shareBuild(plan, signal, emit));
+      const durationMs = Math.round(performance.now() - started);
+      log.main('Ensured %s (%s) in %d ms: %s', plan.imageName, outcome.imageId, durationMs, outcome.built ? 'built' : outcome.pulled ? 'pulled' : 'reused');
+      emit({ type: 'finished', imageName: outcome.imageName, imageId: outcome.imageId, built: outcome.built, pulled: outcome.pulled, durationMs });
+      return { ...outcome, durationMs };
+    } catch (error) {
+      log.main('Ensure of %s failed after %d ms: %s', plan.imageName, Math.round(performance.now() - started), isSandboxImageError(error) ? error.code : error);
+      throw error;
+    }
   }
 
-  /** Lists the derived images of this library on the engine, found by label. */
+  /**
+   * Reports the derived image for the resolved config and whether `ensure` would reuse it,
+   * without pulling or building. Costs at most two Engine API calls.
+   */
+  async inspect(options: Pick<EnsureOptions, 'baseImage' | 'config' | 'signal'> = {}): Promise<InspectResult> {
+    const plan = await this.plan(options);
+    const summary = { imageName: plan.imageName, baseImage: plan.baseReference };
+    const image = await this.client.inspectImage(plan.imageName, options.signal);
+    if (!image) return { ...summary, image, fresh: false, reason: 'the image does not exist' };
+    const base = needsBase(plan.config) ? await this.client.inspectImage(plan.baseReference, options.signal) : undefined;
+    const freshness = decideFreshness(image, base, plan.baseReference, plan.config);
+    return { ...summary, image, fresh: freshness.fresh, reason: freshness.fresh ? undefined : freshness.reason };
+  }
+
+  /** Lists the derived images of this library on the engine, found by label, newest first. */
   list(): Promise<ImageSummary[]> {
     return listDerivedImages(this.client);
   }
 
-  /** Removes derived images: per base, all but the newest `keep`, optionally only those older than `olderThan`. */
+  /**
+   * Removes derived images: per base, all but the newest `keep`, optionally only those older
+   * than `olderThan`, and only in the manager's `imageRepository` unless `repository` is given.
+   */
   prune(options: PruneOptions = {}): Promise<PruneResult> {
-    return pruneDerivedImages(this.client, options);
+    const repository = options.repository ?? this.resolveConfig().values.imageRepository;
+    return pruneDerivedImages(this.client, { ...options, repository });
   }
 
   /** Pushes a derived image to its repository, with credentials from the Docker config. */
   async push(imageName: string, options: Pick<EnsureOptions, 'signal' | 'onProgress'> = {}): Promise<void> {
     const emit = emitter(options.onProgress, (error) => log.main('onProgress listener threw: %O', error));
-    await pushDerivedImage(this.client, imageName, options.signal, emit, this.options.env ?? process.env);
+    await pushDerivedImage(this.client, imageName, options.signal, emit, this.env);
   }
 
-  /** Checks for a reusable image: a fresh local one, else one in the registry cache. */
-  private async findReusable(plan: EnsurePlan, signal: AbortSignal | undefined, emit: ProgressListener): Promise<Omit<EnsureResult, 'durationMs'> | undefined> {
+  /**
+   * The lock-free fast path: an existing fresh image, found with at most two inspects. Under
+   * `pull: 'always'` with `rebuild: 'if-stale'` the base must be pulled first, so the check
+   * happens under the lock instead.
+   */
+  private async findFresh(plan: EnsurePlan, signal: AbortSignal | undefined, emit: ProgressListener): Promise<Outcome | undefined> {
+    if (plan.config.pull === 'always' && needsBase(plan.config)) return undefined;
     const derived = await this.client.inspectImage(plan.imageName, signal);
-    if (derived) {
-      const freshness = await checkFreshness(this.client, derived, plan.baseReference, plan.config, signal);
-      if (freshness.fresh) {
-        emit({ type: 'cache-hit', imageName: plan.imageName, imageId: derived.id });
-        log.main('cache hit: %s is %s', plan.imageName, derived.id);
-        return { imageName: plan.imageName, imageId: derived.id, built: false, pulled: false, baseImage: plan.baseReference, baseImageId: freshness.baseImageId };
-      }
+    if (!derived) return undefined;
+    const base = needsBase(plan.config) ? await this.client.inspectImage(plan.baseReference, signal) : undefined;
+    return this.reuseIfFresh(plan, derived, decideFreshness(derived, base, plan.baseReference, plan.config), emit);
+  }
+
+  private reuseIfFresh(plan: EnsurePlan, derived: ImageDetails, freshness: Freshness, emit: ProgressListener): Outcome | undefined {
+    if (!freshness.fresh) {
       emit({ type: 'stale', imageName: plan.imageName, reason: freshness.reason });
       log.main('stale: %s: %s', plan.imageName, freshness.reason);
+      return undefined;
     }
-    return undefined;
+    emit({ type: 'cache-hit', imageName: plan.imageName, imageId: derived.id });
+    log.main('cache hit: %s is %s', plan.imageName, derived.id);
+    return { imageName: plan.imageName, imageId: derived.id, built: false, pulled: false, baseImage: plan.baseReference, baseImageId: freshness.baseImageId };
   }
 
-  private async ensureLocked(plan: EnsurePlan, signal: AbortSignal | undefined, emit: ProgressListener, started: number): Promise<EnsureResult> {
+  /** Joins or starts the one locked build of this image in this manager. */
+  private async shareBuild(plan: EnsurePlan, signal: AbortSignal | undefined, emit: ProgressListener): Promise<Outcome> {
+    const key = `${this.client.address}\u0000${plan.imageName}`;
+    const flight = this.flights.run(key, (shared) => this.ensureLocked(plan, shared), { signal, listener: emit }, (fired) =>
+      abortedError(`ensure ${plan.imageName}`, fired),
+    );
+    if (flight.joined) log.main('joining the running ensure of %s', plan.imageName);
+    const outcome = await flight.promise;
+    return flight.joined ? { ...outcome, built: false, pulled: false } : outcome;
+  }
+
+  /**
+   * Holds the cross-process lock of the image and, under it, checks again (another process
+   * may have built the image meanwhile), pulls the base when the policy asks, then builds.
+   */
+  private async ensureLocked(plan: EnsurePlan, shared: SharedRun<ProgressEvent>): Promise<Outcome> {
+    const { signal, emit } = shared;
     const lockPath = buildLockPath(this.client.address, plan.imageName, this.options.lockDirectory);
     const lock = await acquireBuildLock(lockPath, {
       timeoutMs: plan.config.lockTimeoutMs,
@@ -208,23 +277,22 @@ export class SandboxImageManager {
       onWait: () => emit({ type: 'waiting-for-lock', imageName: plan.imageName, lockPath }),
     });
     try {
-      // Another process may have built the image while this one waited for the lock.
-      const hit = await this.findReusable(plan, signal, emit);
-      if (hit) return this.finish(hit, started, emit);
-      const pulled = await pullFromRegistryCache(this.client, plan, signal, emit, this.options.env ?? process.env);
-      if (pulled) return this.finish(pulled, started, emit);
-      const built = await buildDerivedImage(this.client, plan, signal, emit, this.options.env ?? process.env);
-      if (plan.config.push) await pushDerivedImage(this.client, plan.imageName, signal, emit, this.options.env ?? process.env);
-      return this.finish(built, started, emit);
+      const ensureBase = () => ensureBaseImage(this.client, plan.base, plan.baseReference, plan.config, signal, emit, this.env);
+      let base = plan.config.pull === 'always' ? await ensureBase() : undefined;
+      const derived = await this.client.inspectImage(plan.imageName, signal);
+      if (derived) {
+        if (!base && needsBase(plan.config)) base = await this.client.inspectImage(plan.baseReference, signal);
+        const hit = this.reuseIfFresh(plan, derived, decideFreshness(derived, base, plan.baseReference, plan.config), emit);
+        if (hit) return hit;
+      }
+      const pulled = await pullFromRegistryCache(this.client, plan, signal, emit, this.env);
+      if (pulled) return pulled;
+      const built = await buildDerivedImage(this.client, plan, base ?? (await ensureBase()), signal, emit);
+      if (plan.config.push) await pushDerivedImage(this.client, plan.imageName, signal, emit, this.env);
+      return built;
     } finally {
       await lock.release();
     }
-  }
-
-  private finish(result: Omit<EnsureResult, 'durationMs'>, started: number, emit: ProgressListener): EnsureResult {
-    const durationMs = Math.round(performance.now() - started);
-    emit({ type: 'finished', imageName: result.imageName, imageId: result.imageId, built: result.built, pulled: result.pulled, durationMs });
-    return { ...result, durationMs };
   }
 }
 
@@ -234,16 +302,3 @@ function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): Abo
   if (signals.length === 0) return undefined;
   return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
 }
-
-/** Rejects with `ABORTED` when this caller's signal fires, even if a shared run goes on for others. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, operation: string): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortedError(operation, signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(operation, signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-

@@ -20,6 +20,12 @@ export interface PruneOptions {
    * @default false
    */
   dryRun?: boolean;
+  /**
+   * Only consider derived images of this repository, such as `localhost/sandbox-image`.
+   * `SandboxImageManager.prune` passes its `imageRepository` when this is not set.
+   * @default every repository
+   */
+  repository?: string;
 }
 
 /** The outcome of `prune`. */
@@ -37,42 +43,62 @@ export async function listDerivedImages(client: DockerClient): Promise<ImageSumm
 }
 
 /**
- * Removes derived images: for each base (the `sandbox-image.base.ref` label), all but the
- * newest `keep`, and of those only the ones older than `olderThan`. Images without the
- * library's labels are never touched.
+ * Whether a derived image belongs to `repository`: by its `sandbox-image.repository` label,
+ * or, for images built before that label existed, by one of its tags.
+ */
+export function inRepository(image: ImageSummary, repository: string): boolean {
+  const labelled = image.labels[LABELS.repository];
+  if (labelled !== undefined) return labelled === repository;
+  return image.repoTags.some((tag) => tag.startsWith(`${repository}:`));
+}
+
+/**
+ * Chooses what to remove: for each base (the `sandbox-image.base.ref` label), all but the
+ * newest `keep`, and of those only the ones created before `now - olderThan`. Pure; `images`
+ * must be sorted newest first.
+ */
+export function selectPrunable(images: readonly ImageSummary[], options: PruneOptions, now: number): { remove: ImageSummary[]; keep: ImageSummary[] } {
+  const keepCount = options.keep ?? 0;
+  const cutoffSeconds = (now - (options.olderThan ?? 0)) / 1000;
+  const seenPerBase = new Map<string, number>();
+  const selection = { remove: [] as ImageSummary[], keep: [] as ImageSummary[] };
+  for (const image of images) {
+    if (options.repository !== undefined && !inRepository(image, options.repository)) continue;
+    const base = image.labels[LABELS.baseRef] ?? '';
+    const index = seenPerBase.get(base) ?? 0;
+    seenPerBase.set(base, index + 1);
+    if (index < keepCount || image.created > cutoffSeconds) selection.keep.push(image);
+    else selection.remove.push(image);
+  }
+  return selection;
+}
+
+/**
+ * Removes derived images chosen by {@link selectPrunable}. Images without the library's
+ * labels are never touched, and tags outside the pruned repository are left in place.
  */
 export async function pruneDerivedImages(client: DockerClient, options: PruneOptions = {}, now = Date.now()): Promise<PruneResult> {
-  const keep = options.keep ?? 0;
-  const cutoffSeconds = (now - (options.olderThan ?? 0)) / 1000;
-  const byBase = new Map<string, ImageSummary[]>();
-  for (const image of await listDerivedImages(client)) {
-    const base = image.labels[LABELS.baseRef] ?? '';
-    byBase.set(base, [...(byBase.get(base) ?? []), image]);
-  }
-
-  const result: PruneResult = { removed: [], kept: [], failed: [] };
-  for (const images of byBase.values()) {
-    for (const [index, image] of images.entries()) {
-      if (index < keep || image.created > cutoffSeconds) {
-        result.kept.push(image);
-        continue;
-      }
-      if (options.dryRun) {
-        result.removed.push(image);
-        continue;
-      }
-      await removeOne(client, image, result);
-    }
+  const selection = selectPrunable(await listDerivedImages(client), options, now);
+  const result: PruneResult = { removed: [], kept: selection.keep, failed: [] };
+  for (const image of selection.remove) {
+    if (options.dryRun) result.removed.push(image);
+    else await removeOne(client, image, options.repository, result);
   }
   return result;
 }
 
-async function removeOne(client: DockerClient, image: ImageSummary, result: PruneResult): Promise<void> {
+/**
+ * Removes the image's tags in the repository (all tags when no repository is given), then
+ * the image itself unless it still carries tags elsewhere. No removal is forced, so an image
+ * used by a container stays and is reported as failed.
+ */
+async function removeOne(client: DockerClient, image: ImageSummary, repository: string | undefined, result: PruneResult): Promise<void> {
+  const ownTags = repository === undefined ? image.repoTags : image.repoTags.filter((tag) => tag.startsWith(`${repository}:`));
+  const otherTags = image.repoTags.filter((tag) => !ownTags.includes(tag));
   try {
-    // Removing by each tag first keeps an image that is also tagged elsewhere from a forced delete.
-    for (const tag of image.repoTags) await client.removeImage(tag);
-    await client.removeImage(image.id);
-    log.main('pruned %s (%s)', image.repoTags.join(', ') || '<untagged>', image.id);
+    for (const tag of ownTags) await client.removeImage(tag);
+    if (otherTags.length === 0 && ownTags.length === 0) await client.removeImage(image.id);
+    log.main('pruned %s (%s)', ownTags.join(', ') || '<untagged>', image.id);
     result.removed.push(image);
   } catch (error) {
     if (!isSandboxImageError(error)) throw error;

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Start Podman's Docker-compatible API service for the integration tests and make sure the
+# offline base image `docker.io/library/debian:bookworm-slim` exists in Podman's storage.
+#
+# Safe to run again: every step is skipped when its result is already there. Needs root and
+# Debian's package mirror (apt-get); needs no container registry. The base image comes from
+# the debootstrap tarball that scripts/engine-up.sh keeps, made here when it is missing.
+#
+# Environment:
+#   SANDBOX_IMAGE_CACHE_DIR      where the debootstrap tarball is kept
+#                                (default: /var/cache/sandbox-image-test)
+#   SANDBOX_IMAGE_PODMAN_SOCKET  socket of the API service
+#                                (default: /run/sandbox-image-podman.sock)
+#   PODMAN_LOG                   the service's log file (default: /tmp/sandbox-image-podman.log)
+set -euo pipefail
+
+cache_dir=${SANDBOX_IMAGE_CACHE_DIR:-/var/cache/sandbox-image-test}
+socket=${SANDBOX_IMAGE_PODMAN_SOCKET:-/run/sandbox-image-podman.sock}
+podman_log=${PODMAN_LOG:-/tmp/sandbox-image-podman.log}
+base_image=docker.io/library/debian:bookworm-slim
+
+log() { printf 'podman-up: %s\n' "$*" >&2; }
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$apt_updated" -eq 0 ]; then
+    log "apt-get update"
+    apt-get update -qq
+    apt_updated=1
+  fi
+  log "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The API answers `GET /_ping` with `OK` once it is ready.
+service_answers() {
+  curl -fsS --max-time 2 --unix-socket "$socket" http://d/_ping >/dev/null 2>&1
+}
+
+wait_for_service() {
+  for _ in $(seq 1 60); do
+    if service_answers; then return 0; fi
+    sleep 1
+  done
+  log "podman system service did not answer on $socket within 60s"
+  tail -n 30 "$podman_log" >&2
+  return 1
+}
+
+# The same minimal Debian root file system as scripts/engine-up.sh, made once and kept.
+base_tarball() {
+  local tarball=$cache_dir/bookworm-minbase.tar
+  if [ ! -s "$tarball" ]; then
+    apt_install debootstrap
+    local root
+    root=$(mktemp -d)
+    log "debootstrap --variant=minbase bookworm (about 30 s)"
+    debootstrap --variant=minbase bookworm "$root" >/dev/null
+    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
+    mkdir -p "$cache_dir"
+    tar -C "$root" -cf "$tarball.partial" .
+    mv "$tarball.partial" "$tarball"
+    rm -rf "$root"
+  fi
+  printf '%s\n' "$tarball"
+}
+
+provide_base_image() {
+  if podman image exists "$base_image"; then
+    log "$base_image is present in Podman's storage"
+    return 0
+  fi
+  log "importing $base_image into Podman's storage from debootstrap"
+  podman import --change 'CMD ["bash"]' "$(base_tarball)" "$base_image" >/dev/null
+}
+
+start_service() {
+  if service_answers; then
+    log "podman system service already answers on $socket"
+    return 0
+  fi
+  rm -f "$socket"
+  log "starting podman system service on $socket (log: $podman_log)"
+  # runc and cgroupfs work on cgroup v1, v2 and hybrid hosts without systemd; Debian 12's
+  # default crun rejects hybrid cgroup hosts ("cgroups in hybrid mode not supported").
+  nohup podman --runtime runc --cgroup-manager cgroupfs system service --time=0 "unix://$socket" >"$podman_log" 2>&1 &
+  wait_for_service
+}
+
+apt_install podman runc curl ca-certificates
+provide_base_image
+start_service
+log "ready: Podman $(podman version --format '{{.Server.Version}}')"
