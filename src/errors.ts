@@ -46,6 +46,8 @@ export interface SandboxImageErrorDetails {
   outputTail?: string[];
   /** The image name involved. */
   image?: string;
+  /** The registry host involved, such as `registry.example.com:5000`. */
+  registry?: string;
 }
 
 const ERROR_BRAND = Symbol.for('sandbox-image.error');

@@ -11,10 +11,14 @@ import type {
   PullOptions,
   PushOptions,
   RegistryAuth,
+  RemoteImageLookup,
 } from './types.js';
 
 /** The Engine API through dockerode. */
 export class DockerodeClient implements DockerClient {
+  /** Whether the engine has the distribution endpoint, asked once per client. */
+  private distributionSupport: Promise<boolean> | undefined;
+
   constructor(
     private readonly docker: Dockerode,
     readonly address: string,
@@ -138,18 +142,52 @@ export class DockerodeClient implements DockerClient {
     }
   }
 
-  async inspectRemoteImage(name: string, auth?: RegistryAuth, signal?: AbortSignal): Promise<string | undefined> {
+  async inspectRemoteImage(name: string, auth?: RegistryAuth, signal?: AbortSignal): Promise<RemoteImageLookup> {
+    if (!(await this.hasDistributionEndpoint(signal))) return { status: 'unsupported' };
     try {
-      const image = this.docker.getImage(name) as Dockerode.Image & {
-        distribution(options: object): Promise<{ Descriptor?: { digest?: string } }>;
-      };
-      const result = await image.distribution({ ...(auth ? { authconfig: auth } : {}), abortSignal: signal });
-      return result.Descriptor?.digest;
+      // Docker 20.10 answers 200 with the manifest descriptor, 404 when the registry has no such
+      // tag, 401 when the registry rejects the credentials, and 500 when it cannot be reached
+      // or wants credentials that were not sent.
+      const result = (await this.dial({
+        path: `/distribution/${name}/json`,
+        method: 'GET',
+        statusCodes: { 200: true },
+        ...(auth ? { authconfig: auth } : {}),
+        abortSignal: signal,
+      })) as { Descriptor?: { digest?: string } } | null;
+      const digest = result?.Descriptor?.digest;
+      return digest ? { status: 'found', digest } : { status: 'missing' };
     } catch (error) {
-      const status = statusCodeOf(error);
-      if (status === 404) return undefined;
+      if (statusCodeOf(error) === 404) return { status: 'missing' };
       throw toEngineError(error, { address: this.address, operation: `look up ${name} in its registry`, code: 'PULL_FAILED', signal, image: name });
     }
+  }
+
+  /**
+   * Whether the engine serves `GET /distribution/{name}/json` (Engine API 1.30 and later).
+   * Podman's Docker-compatible API answers 404 there for every name, which would read as
+   * "tag missing", so Podman is recognised by the component name in `GET /version`.
+   */
+  private hasDistributionEndpoint(signal: AbortSignal | undefined): Promise<boolean> {
+    // dockerode accepts options here although its type declarations list none.
+    const version = this.docker.version as (options: object) => Promise<Dockerode.DockerVersion>;
+    this.distributionSupport ??= version
+      .call(this.docker, { abortSignal: signal })
+      .then((info) => {
+        const components = (info as { Components?: Array<{ Name?: string }> }).Components ?? [];
+        if (components.some((component) => component.Name === 'Podman Engine')) return false;
+        return apiVersionAtLeast(info.ApiVersion, 1, 30);
+      })
+      .catch((error: unknown) => {
+        this.distributionSupport = undefined;
+        throw toEngineError(error, { address: this.address, operation: 'read the engine version', code: 'ENGINE_ERROR', signal });
+      });
+    return this.distributionSupport;
+  }
+
+  private dial(options: object): Promise<unknown> {
+    const modem = (this.docker as unknown as { modem: { dial(options: object, callback: (error: unknown, data: unknown) => void): void } }).modem;
+    return new Promise((resolve, reject) => modem.dial(options, (error, data) => (error ? reject(error) : resolve(data))));
   }
 
   private async readTransfer(
@@ -183,4 +221,12 @@ function splitTag(name: string): { repository: string; tag: string } {
   const lastSlash = name.lastIndexOf('/');
   const colon = name.indexOf(':', lastSlash + 1);
   return colon === -1 ? { repository: name, tag: 'latest' } : { repository: name.slice(0, colon), tag: name.slice(colon + 1) };
+}
+
+/** Compares an Engine API version such as `1.41` with `major.minor`; a missing version counts as new enough. */
+function apiVersionAtLeast(version: string | undefined, major: number, minor: number): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(version ?? '');
+  if (!match) return true;
+  const [foundMajor, foundMinor] = [Number(match[1]), Number(match[2])];
+  return foundMajor > major || (foundMajor === major && foundMinor >= minor);
 }

@@ -29,6 +29,7 @@ export interface RegistryAuth {
   username?: string;
   password?: string;
   identitytoken?: string;
+  registrytoken?: string;
   serveraddress: string;
 }
 
@@ -38,6 +39,13 @@ export type EngineEvent =
   | { type: 'push-progress'; image: string; layer: string | undefined; status: string; current: number | undefined; total: number | undefined }
   | { type: 'build-step'; index: number; count: number; instruction: string }
   | { type: 'build-output'; line: string };
+
+/** The outcome of a registry lookup through the engine. */
+export type RemoteImageLookup =
+  | { status: 'found'; digest: string }
+  | { status: 'missing' }
+  /** The engine has no distribution endpoint (Podman's Docker-compatible API); the caller tries a pull instead. */
+  | { status: 'unsupported' };
 
 export interface PullOptions {
   platform?: string | undefined;
@@ -87,9 +95,9 @@ export interface DockerClient {
   listImages(labelFilters: string[]): Promise<ImageSummary[]>;
   removeImage(nameOrId: string, options?: { force?: boolean }): Promise<void>;
   /**
-   * Asks the registry, through the engine, whether a tag exists; returns its digest or
-   * `undefined` when the registry does not have it. Engines without the endpoint return
-   * `undefined`, and the caller then tries a pull.
+   * Asks the registry, through the engine's distribution endpoint, whether a tag exists.
+   * Rejects with `PULL_FAILED` and the engine's HTTP status when the registry cannot be
+   * reached or rejects the credentials.
    */
-  inspectRemoteImage?(name: string, auth?: RegistryAuth, signal?: AbortSignal): Promise<string | undefined>;
+  inspectRemoteImage?(name: string, auth?: RegistryAuth, signal?: AbortSignal): Promise<RemoteImageLookup>;
 }
