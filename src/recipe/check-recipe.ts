@@ -3,8 +3,11 @@ import { parseImageReference } from '../reference/parse.js';
 import type { SandboxRecipe } from './types.js';
 import {
   checkAbsolutePath,
+  checkAccountPath,
+  checkArgument,
   checkDownloadUrl,
   checkEnvName,
+  checkFilePath,
   checkId,
   checkLabelKey,
   checkMode,
@@ -36,11 +39,15 @@ export function checkRecipe(recipe: SandboxRecipe): void {
   parseImageReference(recipe.baseImage);
   if (recipe.user) {
     rejectIf(checkUserName(recipe.user.name), 'user.name', recipe.user.name);
+    rejectIf(recipe.user.name === 'root' ? 'is the superuser; set the UID to 0 to run as root, or choose another name' : undefined, 'user.name', recipe.user.name);
     rejectIf(checkId(recipe.user.uid), 'user.uid', recipe.user.uid);
     rejectIf(recipe.user.uid === 0 ? 'is 0; a recipe that runs as root has no user' : undefined, 'user.uid', recipe.user.uid);
     rejectIf(checkId(recipe.user.gid), 'user.gid', recipe.user.gid);
-    rejectIf(checkAbsolutePath(recipe.user.home), 'user.home', recipe.user.home);
-    rejectIf(checkAbsolutePath(recipe.user.shell), 'user.shell', recipe.user.shell);
+    rejectIf(checkAccountPath(recipe.user.home), 'user.home', recipe.user.home);
+    rejectIf(checkAccountPath(recipe.user.shell), 'user.shell', recipe.user.shell);
+    const { uidConflict, sudo } = recipe.user;
+    rejectIf(['take-over', 'fail', 'remove'].includes(uidConflict) ? undefined : 'is not "take-over", "fail" or "remove"', 'user.uidConflict', uidConflict);
+    rejectIf(['nopasswd', 'none'].includes(sudo) ? undefined : 'is not "nopasswd" or "none"', 'user.sudo', sudo);
   }
   recipe.packages.forEach((name, index) => rejectIf(checkPackageName(name), `packages[${index}]`, name));
   for (const [name, value] of Object.entries(recipe.env)) {
@@ -53,6 +60,8 @@ export function checkRecipe(recipe: SandboxRecipe): void {
   }
   rejectIf(checkAbsolutePath(recipe.workdir), 'workdir', recipe.workdir);
   if (recipe.platform !== undefined) rejectIf(checkPlatform(recipe.platform), 'platform', recipe.platform);
+  recipe.entrypoint?.forEach((part, index) => rejectIf(checkArgument(part), `entrypoint[${index}]`, part));
+  recipe.cmd?.forEach((part, index) => rejectIf(checkArgument(part), `cmd[${index}]`, part));
   checkEntries(recipe);
 }
 
@@ -66,13 +75,13 @@ function checkEntries(recipe: SandboxRecipe): void {
     checkModeAndOwner(`directories[${index}]`, entry);
   });
   recipe.files.forEach((entry, index) => {
-    rejectIf(checkAbsolutePath(entry.path), `files[${index}].path`, entry.path);
+    rejectIf(checkFilePath(entry.path), `files[${index}].path`, entry.path);
     checkModeAndOwner(`files[${index}]`, entry);
   });
   recipe.downloads.forEach((entry, index) => {
     rejectIf(checkDownloadUrl(entry.url), `downloads[${index}].url`, entry.url);
     rejectIf(checkSha256(entry.sha256), `downloads[${index}].sha256`, entry.sha256);
-    rejectIf(checkAbsolutePath(entry.path), `downloads[${index}].path`, entry.path);
+    rejectIf(checkFilePath(entry.path), `downloads[${index}].path`, entry.path);
     checkModeAndOwner(`downloads[${index}]`, entry);
   });
   recipe.steps.forEach((entry, index) => {

@@ -3,7 +3,7 @@ import { SandboxImageError } from '../errors.js';
 import { canonicalBaseReference } from '../reference/derived-name.js';
 import { parseImageReference } from '../reference/parse.js';
 import { checkRecipe } from './check-recipe.js';
-import { execForm, keyValuePairs } from './dockerfile-syntax.js';
+import { MAX_LINE_BYTES, execForm, expandedExecForm, keyValueInstruction, quoteWord } from './dockerfile-syntax.js';
 import provisionScript from './provision.sh';
 import type { SandboxRecipe } from './types.js';
 
@@ -28,48 +28,43 @@ export interface RenderedRecipe {
   labels: Record<string, string>;
 }
 
-/** Directory of the provisioning script and its values, inside the context and the image. */
+/** Directory of the provisioning script and its values, in the context and in the image. */
 const CONTEXT_DIRECTORY = '.sandbox-image';
-const IMAGE_CONTEXT_PATH = `/tmp/${CONTEXT_DIRECTORY}`;
+/** At the root, so that copying the context creates no directory of the base image, such as /tmp. */
+const IMAGE_CONTEXT_PATH = `/${CONTEXT_DIRECTORY}`;
+const PROVISION_SCRIPT = `${IMAGE_CONTEXT_PATH}/provision.sh`;
 
 /** Prefix of the library's own labels. */
 export const LABEL_PREFIX = 'sandbox-image.';
+
+/** One instruction of the Dockerfile and the recipe field its length depends on. */
+interface Instruction {
+  text: string;
+  field: string;
+}
 
 /**
  * Renders a recipe into a Dockerfile and its build context.
  *
  * Pure: the same recipe always gives the same output. Values travel as data files in the
- * context and are read by the provisioning script, so none of them becomes shell code;
- * Dockerfile arguments use the JSON exec form and ENV/LABEL values are escaped words.
+ * context and are read by the provisioning script, so none of them becomes shell code.
+ * Dockerfile arguments use the JSON exec form, escaped where the builder expands words,
+ * and ENV/LABEL/WORKDIR values are escaped double-quoted words. The Dockerfile has no
+ * `# syntax=` line and no BuildKit-only flag, so the classic builder reads it.
  *
- * @throws {SandboxImageError} `INVALID_RECIPE` for an invalid value, or a file entry whose
- *   `source` was not loaded (call `loadFileSources` first).
+ * @throws {SandboxImageError} `INVALID_RECIPE` for an invalid value, for a value that makes
+ *   a Dockerfile line longer than the parser reads, or for a file entry whose `source` was
+ *   not loaded (call `loadFileSources` first).
  */
 export function renderSandboxDockerfile(recipe: SandboxRecipe): RenderedRecipe {
   checkRecipe(recipe);
   const base = canonicalBaseReference(parseImageReference(recipe.baseImage));
   const files = contextFiles(recipe, base);
-  const lastPhase = recipe.downloads.length > 0 ? 'finish' : 'provision';
-  files.push(valueFile('last_phase', lastPhase));
-
-  const user = recipe.user;
-  const finalUser = user ? `${user.uid}:${user.gid}` : 'root';
-  const lines = [
-    `FROM ${base}`,
-    'USER root',
-    `COPY ${execForm(CONTEXT_DIRECTORY, IMAGE_CONTEXT_PATH)}`,
-    `RUN ${execForm('/bin/sh', `${IMAGE_CONTEXT_PATH}/provision.sh`, 'provision')}`,
-    ...recipe.files.map((entry, index) => `COPY --chown=${entry.owner ?? '0:0'} ${execForm(`files/${index}`, entry.path)}`),
-    ...recipe.downloads.map((entry) => `ADD --chown=${entry.owner ?? '0:0'} ${execForm(entry.url, entry.path)}`),
-    ...(recipe.downloads.length > 0 ? [`RUN ${execForm('/bin/sh', `${IMAGE_CONTEXT_PATH}/provision.sh`, 'finish')}`] : []),
-    ...stepLines(recipe, finalUser),
-    ...(Object.keys(recipe.env).length > 0 ? [`ENV ${keyValuePairs(recipe.env)}`] : []),
-    `WORKDIR ${recipe.workdir}`,
-    `USER ${finalUser}`,
-  ];
-  const body = lines.join('\n') + '\n';
+  const instructions = bodyInstructions(recipe, base);
+  const body = instructions.map((instruction) => `${instruction.text}\n`).join('');
   const fingerprint = fingerprintOf(body, files);
 
+  const user = recipe.user;
   const labels: Record<string, string> = {
     ...recipe.labels,
     [`${LABEL_PREFIX}recipe`]: fingerprint,
@@ -78,20 +73,73 @@ export function renderSandboxDockerfile(recipe: SandboxRecipe): RenderedRecipe {
     [`${LABEL_PREFIX}uid`]: String(user ? user.uid : 0),
     [`${LABEL_PREFIX}gid`]: String(user ? user.gid : 0),
   };
-  return { dockerfile: `${body}LABEL ${keyValuePairs(labels)}\n`, files, fingerprint, labels };
+  const labelInstruction = { text: keyValueInstruction('LABEL', labels), field: 'labels' };
+  checkLineLengths([...instructions, labelInstruction]);
+  return { dockerfile: `${body}${labelInstruction.text}\n`, files, fingerprint, labels };
 }
 
-function stepLines(recipe: SandboxRecipe, finalUser: string): string[] {
-  const lines: string[] = [];
-  let current = 'root';
-  for (const step of recipe.steps) {
-    const wanted = step.user === 'sandbox' ? finalUser : 'root';
-    if (wanted !== current) lines.push(`USER ${wanted}`);
-    current = wanted;
-    lines.push(`RUN ${execForm('/bin/sh', '-c', step.run)}`);
+/**
+ * The instructions before LABEL, in build order: provisioning (packages, user, sudo, sshd,
+ * directories) in one layer, files, downloads and their verification, then ENV and WORKDIR,
+ * so that the steps see both, then the steps, the final user and ENTRYPOINT/CMD.
+ */
+function bodyInstructions(recipe: SandboxRecipe, base: string): Instruction[] {
+  const user = recipe.user;
+  const finalUser = user ? `${user.uid}:${user.gid}` : 'root';
+  const instructions: Instruction[] = [
+    { text: `FROM ${base}`, field: 'baseImage' },
+    // Bases whose USER is another account still provision as root.
+    { text: 'USER root', field: 'user' },
+    { text: `COPY ${expandedExecForm(CONTEXT_DIRECTORY, IMAGE_CONTEXT_PATH)}`, field: 'user' },
+    { text: `RUN ${execForm('/bin/sh', PROVISION_SCRIPT, 'provision')}`, field: 'user' },
+  ];
+  recipe.files.forEach((entry, index) => {
+    const copy = `COPY --chown=${entry.owner ?? '0:0'} ${expandedExecForm(`files/${index}`, entry.path)}`;
+    instructions.push({ text: copy, field: `files[${index}].path` });
+  });
+  recipe.downloads.forEach((entry, index) => {
+    const add = `ADD --chown=${entry.owner ?? '0:0'} ${expandedExecForm(entry.url, entry.path)}`;
+    instructions.push({ text: add, field: `downloads[${index}]` });
+  });
+  if (recipe.downloads.length > 0) {
+    instructions.push({ text: `RUN ${execForm('/bin/sh', PROVISION_SCRIPT, 'finish')}`, field: 'downloads' });
   }
-  if (current !== 'root') lines.push('USER root');
-  return lines;
+  if (Object.keys(recipe.env).length > 0) instructions.push({ text: keyValueInstruction('ENV', recipe.env), field: 'env' });
+  instructions.push({ text: `WORKDIR ${quoteWord(recipe.workdir)}`, field: 'workdir' });
+  instructions.push(...stepInstructions(recipe, finalUser));
+  instructions.push({ text: `USER ${finalUser}`, field: 'user' });
+  if (recipe.entrypoint) instructions.push({ text: `ENTRYPOINT ${execForm(...recipe.entrypoint)}`, field: 'entrypoint' });
+  if (recipe.cmd) instructions.push({ text: `CMD ${execForm(...recipe.cmd)}`, field: 'cmd' });
+  return instructions;
+}
+
+function stepInstructions(recipe: SandboxRecipe, finalUser: string): Instruction[] {
+  const instructions: Instruction[] = [];
+  let current = 'root';
+  recipe.steps.forEach((step, index) => {
+    const wanted = step.user === 'sandbox' ? finalUser : 'root';
+    if (wanted !== current) instructions.push({ text: `USER ${wanted}`, field: `steps[${index}].user` });
+    current = wanted;
+    instructions.push({ text: `RUN ${execForm('/bin/sh', '-c', step.run)}`, field: `steps[${index}].run` });
+  });
+  return instructions;
+}
+
+/** The Dockerfile parser rejects a physical line longer than {@link MAX_LINE_BYTES}. */
+function checkLineLengths(instructions: Instruction[]): void {
+  for (const instruction of instructions) {
+    for (const line of instruction.text.split('\n')) {
+      const bytes = Buffer.byteLength(line, 'utf8');
+      if (bytes <= MAX_LINE_BYTES) continue;
+      throw new SandboxImageError(
+        'INVALID_RECIPE',
+        `Invalid recipe field ${instruction.field}: its value makes a Dockerfile line of ${bytes} bytes, ` +
+          `but the Dockerfile parser reads lines of at most ${MAX_LINE_BYTES} bytes. ` +
+          'Shorten the value, or move long content into a file entry or a script file.',
+        { details: { key: instruction.field } },
+      );
+    }
+  }
 }
 
 function valueFile(name: string, value: string): ContextFile {
@@ -113,6 +161,7 @@ function contextFiles(recipe: SandboxRecipe, base: string): ContextFile[] {
     valueFile('sudo', user?.sudo ?? 'none'),
     valueFile('ssh', recipe.ssh ? '1' : '0'),
     valueFile('workdir', recipe.workdir),
+    valueFile('last_phase', recipe.downloads.length > 0 ? 'finish' : 'provision'),
     { path: `${CONTEXT_DIRECTORY}/values/packages`, content: recipe.packages.map((name) => `${name}\n`).join(''), mode: 0o644 },
   ];
   const defaultOwner = user ? `${user.uid}:${user.gid}` : '0:0';

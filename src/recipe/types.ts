@@ -1,4 +1,9 @@
-/** What to do when the requested UID already belongs to another account in the base image. */
+/**
+ * What to do when the requested UID already belongs to another account in the base image:
+ * `take-over` renames that account and its group of the same name to the sandbox user and
+ * moves its home, `fail` fails the build naming the account, `remove` deletes the account.
+ * In every case the sandbox user ends with exactly the requested UID.
+ */
 export type UidConflictPolicy = 'take-over' | 'fail' | 'remove';
 
 /** Sudo rights of the sandbox user. */
@@ -65,7 +70,7 @@ export interface DownloadEntry {
  * Steps are trusted input: the command runs as written.
  */
 export interface StepEntry {
-  /** Command run by `/bin/sh -c`. */
+  /** Command run by `/bin/sh -c`, in the recipe's `workdir` with the recipe's `env`. */
   run: string;
   /**
    * Account that runs the command.
@@ -81,27 +86,54 @@ export interface StepEntry {
 export interface SandboxRecipe {
   /** Validated base image reference, as given by the user. */
   baseImage: string;
-  /** `undefined` when the image runs as root and no user is created (UID 0). */
+  /** The sandbox user, or `undefined` when the image runs as root and no user is created (UID 0). */
   user:
     | {
+        /** Account name, such as `sandbox`; `root` is rejected. */
         name: string;
+        /** UID from 1 to 2147483647; the account ends with exactly this UID. */
         uid: number;
+        /** GID of the primary group; a group of the user's name is made when no group has it. */
         gid: number;
+        /** Home directory, owned by the user after the build. */
         home: string;
+        /** Login shell; `/bin/sh` is used when it is not installed in the image. */
         shell: string;
+        /** What happens when another account in the base image has `uid`. */
         uidConflict: UidConflictPolicy;
+        /** Sudo rights; `nopasswd` installs sudo when missing and adds /etc/sudoers.d/sandbox-image (mode 0440). */
         sudo: SudoPolicy;
       }
     | undefined;
+  /** Whether to install an OpenSSH server and prepare /var/run/sshd and the host keys. */
   ssh: boolean;
+  /** Distribution packages, by their Debian names; provision.sh maps the names that differ per family. */
   packages: string[];
+  /** Environment variables, set literally (`$NAME` is not expanded), before the steps run. */
   env: Record<string, string>;
+  /** Working directory of the steps and of the image, owned by the user. */
   workdir: string;
+  /** Directories created after the user. */
   directories: DirectoryEntry[];
+  /** Files copied after the directories. */
   files: FileEntry[];
+  /** Files downloaded by the engine after the files, and verified before the steps. */
   downloads: DownloadEntry[];
+  /** Shell commands run last, in order. */
   steps: StepEntry[];
+  /** Labels of the image; keys starting with `sandbox-image.` are reserved. */
   labels: Record<string, string>;
+  /**
+   * ENTRYPOINT of the image, in exec form. Setting it also clears the base image's CMD
+   * (a Dockerfile rule), so set `cmd` too when the base's CMD should stay.
+   * @default the base image's ENTRYPOINT
+   */
+  entrypoint?: string[];
+  /**
+   * CMD of the image, in exec form.
+   * @default the base image's CMD
+   */
+  cmd?: string[];
   /** Platform such as `linux/arm64`, or `undefined` to build for the base image's platform. */
   platform: string | undefined;
 }

@@ -20,6 +20,10 @@ const SHA256 = /^[a-f0-9]{64}$/;
 const PLATFORM = /^[a-z0-9_]+\/[a-z0-9_]+(?:\/[a-z0-9_]+)?$/;
 const NETWORK = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** A UTF-16 surrogate without its pair; such a string has no UTF-8 encoding. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Characters of a home directory or login shell: /etc/passwd separates fields with `:`. */
+const ACCOUNT_PATH = /^\/[A-Za-z0-9._+@\/-]*$/;
 
 /** Largest UID and GID that Linux and Docker accept. */
 export const MAX_ID = 2_147_483_647;
@@ -46,8 +50,9 @@ export function checkEnvName(value: string): string | undefined {
 
 /** Environment and label values: any text without control characters other than tab. */
 export function checkTextValue(value: string): string | undefined {
-  if (!CONTROL_CHARACTER.test(value)) return undefined;
-  return 'contains a newline or another control character, which a Dockerfile ENV or LABEL cannot hold';
+  if (CONTROL_CHARACTER.test(value)) return 'contains a newline or another control character, which a Dockerfile ENV or LABEL cannot hold';
+  if (LONE_SURROGATE.test(value)) return 'contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding';
+  return undefined;
 }
 
 export function checkLabelKey(value: string): string | undefined {
@@ -59,7 +64,24 @@ export function checkLabelKey(value: string): string | undefined {
 export function checkAbsolutePath(value: string): string | undefined {
   if (!value.startsWith('/')) return 'is not an absolute path; start it with `/`';
   if (CONTROL_CHARACTER.test(value) || value.includes('\t')) return 'contains a control character';
+  if (LONE_SURROGATE.test(value)) return 'contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding';
   if (value.split('/').some((part) => part === '..' || part === '.')) return 'contains a `.` or `..` component; write the normalised path';
+  return undefined;
+}
+
+/** Destination of a copied or downloaded file: an absolute path that names a file, not a directory. */
+export function checkFilePath(value: string): string | undefined {
+  const problem = checkAbsolutePath(value);
+  if (problem) return problem;
+  if (value.endsWith('/')) return 'ends with `/`; name the file itself, such as /etc/app/config.toml';
+  return undefined;
+}
+
+/** Home directory and login shell, which are fields of /etc/passwd. */
+export function checkAccountPath(value: string): string | undefined {
+  const problem = checkAbsolutePath(value);
+  if (problem) return problem;
+  if (!ACCOUNT_PATH.test(value)) return 'contains a character other than letters, digits and `. _ + @ / -`, which /etc/passwd tools reject';
   return undefined;
 }
 
@@ -86,7 +108,8 @@ export function checkDownloadUrl(value: string): string | undefined {
     return 'is not a valid URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'is not an http:// or https:// URL';
-  if (/[\s"'\\]/.test(value)) return 'contains white space, a quote or a backslash; percent-encode them';
+  if (!/^[\x21-\x7e]+$/.test(value)) return 'contains white space, a control character or a non-ASCII character; percent-encode them';
+  if (/["'\\]/.test(value)) return 'contains a quote or a backslash; percent-encode them';
   return undefined;
 }
 
@@ -100,9 +123,15 @@ export function checkNetworkMode(value: string): string | undefined {
   return 'is not a network name; use `host`, `none`, `bridge` or the name of a network';
 }
 
-/** A shell step may span lines; only NUL is rejected because no shell can receive it. */
+/** A shell step may span lines; only NUL and unpaired surrogates are rejected because no process can receive them. */
 export function checkStepCommand(value: string): string | undefined {
   if (value.trim().length === 0) return 'is empty';
+  return checkArgument(value);
+}
+
+/** An exec-form argument (ENTRYPOINT, CMD): any text without NUL. */
+export function checkArgument(value: string): string | undefined {
   if (value.includes('\u0000')) return 'contains a NUL character';
+  if (LONE_SURROGATE.test(value)) return 'contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding';
   return undefined;
 }
