@@ -33,10 +33,11 @@ export interface DerivedNameOptions {
 /**
  * Derives the name of the sandbox image for a base image: `<repository>:<slug>-<hash>`.
  *
- * The slug is a readable, length-capped form of the base's familiar name. The hash covers the
- * normalised base reference (with the implicit `latest` made explicit), the recipe fingerprint
- * and {@link NAME_FORMAT_VERSION}, so equivalent references give the same name and different
- * bases or recipes never share one. The tag never exceeds 128 characters.
+ * The slug is a readable, length-capped form of the base's familiar name and tag. The hash is
+ * the first 80 bits of a SHA-256 over the normalised base reference (with the implicit `latest`
+ * made explicit), the recipe fingerprint and {@link NAME_FORMAT_VERSION}. So equivalent
+ * references give the same name, and different bases or recipes share one only on a hash
+ * collision. The tag never exceeds 128 characters and a digest never appears in it.
  *
  * @throws {SandboxImageError} `INVALID_REFERENCE` when the base or the repository is invalid.
  */
@@ -75,10 +76,17 @@ function parseRepository(repository: string): ImageReference {
   );
 }
 
-/** Builds a readable tag prefix from the familiar name and tag; the digest stays out and only the hash covers it. */
+/**
+ * Builds a readable tag prefix from the familiar name and the tag, with `latest` when neither a
+ * tag nor a digest was given, so equivalent references share it. The digest stays out and
+ * only the hash covers it.
+ */
 function slugOf(base: ImageReference): string {
-  const familiarName = base.familiar.split('@')[0]!;
-  const slug = familiarName
+  const suffix = (base.tag === undefined ? '' : `:${base.tag}`) + (base.digest === undefined ? '' : `@${base.digest}`);
+  const familiarName = base.familiar.slice(0, base.familiar.length - suffix.length);
+  const tag = base.tag ?? (base.digest === undefined ? 'latest' : undefined);
+  const readable = tag === undefined ? familiarName : `${familiarName}:${tag}`;
+  const slug = readable
     .replace(/[^A-Za-z0-9_.-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^[^A-Za-z0-9_]+/, '')
