@@ -45,7 +45,7 @@ export interface KeyDefinition<K extends keyof SandboxConfig = keyof SandboxConf
    * earlier alias wins over a later one.
    */
   aliases: KeyAlias[];
-  /** Environment variables, the primary `SANDBOX_<KEY>` first; the first one set to a non-empty value wins. */
+  /** Environment variables, the primary `SANDBOX_<KEY>` first. The first one set to a non-empty value wins. */
   env: string[];
   /** Type as written in the docs. */
   type: string;
@@ -98,7 +98,7 @@ function parseRepository(raw: unknown): string {
 function parseUserName(raw: unknown): string {
   const text = toText(raw);
   // Provisioning would rewrite the root account's UID and group, so root is never the sandbox user.
-  if (text === 'root') throw new CoercionProblem('"root" is reserved; set user_id to 0 to run as root without a sandbox user');
+  if (text === 'root') throw new CoercionProblem('"root" is reserved. Set user_id to 0 to run as root without a sandbox user');
   return checked(text, checkUserName(text));
 }
 
@@ -156,7 +156,7 @@ export const CONFIG_KEYS: readonly KeyDefinition[] = [
     defaultValue: 'sandbox',
     defaultText: '"sandbox"',
     parse: parseUserName,
-    description: 'Name of the sandbox user; "root" is reserved (set user_id to 0 to run as root).',
+    description: 'Name of the sandbox user, other than "root" (set user_id to 0 to run as root).',
   }),
   define({
     option: 'userId',

@@ -133,18 +133,18 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
 
 /** Builds the error for a value that failed coercion, naming its source, key and the accepted values. */
 function invalidValue(definition: KeyDefinition, label: string, raw: unknown, source: ConfigSource, problem: string, cause: unknown): SandboxImageError {
-  const shown = raw instanceof Uint8Array ? `<${raw.length} bytes>` : JSON.stringify(raw) ?? String(raw);
+  const shownValue = raw instanceof Uint8Array ? `<${raw.length} bytes>` : JSON.stringify(raw) ?? String(raw);
   let subject: string;
   if (source.startsWith('env:')) subject = `in ${describeSource(source)} (key ${definition.toml})`;
   else if (source === 'override') subject = `for option ${definition.option} in ${describeSource(source)}`;
   else subject = `for ${label} in ${describeSource(source)}`;
-  return new SandboxImageError('INVALID_CONFIG', `Invalid value ${shown} ${subject}: ${problem.replace(/\.$/, '')}.`, {
+  return new SandboxImageError('INVALID_CONFIG', `Invalid value ${shownValue} ${subject}: ${problem.replace(/\.$/, '')}.`, {
     cause,
     details: { key: label, value: raw, source },
   });
 }
 
-/** A readable form of a source, such as `config file /app/config.toml line 5`. */
+/** Returns a readable form of a source, such as `config file /app/config.toml line 5`. */
 export function describeSource(source: ConfigSource): string {
   if (source.startsWith('file:')) {
     const rest = source.slice('file:'.length);

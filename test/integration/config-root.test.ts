@@ -6,7 +6,7 @@ import { createTestDocker, engineAvailable, engineSkipReason, removeRepository, 
 
 const docker = createTestDocker();
 const repository = uniqueRepository('config-root');
-const seedDirectory = fileURLToPath(new URL('../fixtures/config/opendevin-valid/', import.meta.url));
+const validDirectory = fileURLToPath(new URL('../fixtures/config/opendevin-valid/', import.meta.url));
 
 function runInImage(image: string, ...command: string[]): string {
   return execFileSync('docker', ['run', '--rm', image, ...command], { encoding: 'utf8' }).trim();
@@ -33,11 +33,11 @@ describe.skipIf(!engineAvailable)(`config-driven builds on ${testEngineKind} ${e
     expect(() => runInImage(result.imageName, 'getent', 'passwd', '1000')).toThrow();
   });
 
-  it('seed config.toml builds a user with UID 1001', async () => {
-    const manager = new SandboxImageManager({ docker, cwd: seedDirectory, env: {}, config: { imageRepository: repository } });
+  it('guide config.toml builds UID 1001', async () => {
+    const manager = new SandboxImageManager({ docker, cwd: validDirectory, env: {}, config: { imageRepository: repository } });
     const plan = await manager.plan();
-    expect(plan.resolved.configFile).toBe(`${seedDirectory}config.toml`);
-    expect(plan.resolved.sources.userId).toBe(`file:${seedDirectory}config.toml:6`);
+    expect(plan.resolved.configFile).toBe(`${validDirectory}config.toml`);
+    expect(plan.resolved.sources.userId).toBe(`file:${validDirectory}config.toml:6`);
 
     const result = await manager.ensure();
     expect(runInImage(result.imageName, 'id', '-u')).toBe('1001');

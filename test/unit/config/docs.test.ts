@@ -31,9 +31,9 @@ describe('docs/configuration.md', () => {
     expect(documentation).toContain('`config.toml` in the working directory');
   });
 
-  it('shows the seed [core] file verbatim', () => {
-    const seed = readFileSync(new URL('../../fixtures/config/opendevin-guide/config.toml', import.meta.url), 'utf8');
-    expect(documentation).toContain(`\`\`\`toml\n${seed}\`\`\``);
+  it('shows the guide [core] file verbatim', () => {
+    const guide = readFileSync(new URL('../../fixtures/config/opendevin-guide/config.toml', import.meta.url), 'utf8');
+    expect(documentation).toContain(`\`\`\`toml\n${guide}\`\`\``);
   });
 
   it('rejects a document without markers', () => {

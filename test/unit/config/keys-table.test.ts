@@ -8,7 +8,7 @@ import type { SandboxConfig } from '../../../src/config/types.js';
 import { configError } from './support.js';
 
 /**
- * Test cases for one key. `toml` holds TOML value literals, `env` environment strings and
+ * Test cases for one key. `toml` contains TOML value literals, `env` environment strings and
  * `code` values given in code. Each invalid case carries a pattern that its message must
  * match, which states what is accepted.
  */
@@ -96,7 +96,7 @@ const CASES: Record<keyof SandboxConfig, KeyCases> = {
       invalid: [
         ['"Dev"', USER_NAME_ACCEPTED], ['"1abc"', USER_NAME_ACCEPTED], ['"-dev"', USER_NAME_ACCEPTED], ['"a.b"', USER_NAME_ACCEPTED],
         [`"${NAME_32}c"`, USER_NAME_ACCEPTED], ['""', USER_NAME_ACCEPTED], ['"dev$"', USER_NAME_ACCEPTED], ['"dév"', USER_NAME_ACCEPTED],
-        ['"a b"', USER_NAME_ACCEPTED], ['"root"', /"root" is reserved; set user_id to 0/], ['7', /a string is expected/],
+        ['"a b"', USER_NAME_ACCEPTED], ['"root"', /"root" is reserved. Set user_id to 0/], ['7', /a string is expected/],
       ],
     },
     env: { valid: [['agent', 'agent']], invalid: [['Agent', USER_NAME_ACCEPTED], ['root', /"root" is reserved/]] },
@@ -250,7 +250,7 @@ describe('CONFIG_KEYS coverage', () => {
     }
   });
 
-  it('reads every variable of the seed', () => {
+  it('reads the OpenDevin variables', () => {
     const names = CONFIG_KEYS.flatMap((definition) => definition.env);
     for (const name of ['SANDBOX_CONTAINER_IMAGE', 'SANDBOX_USER_ID', 'RUN_AS_DEVIN', 'PERSIST_SANDBOX', 'WORKSPACE_BASE']) {
       expect(names, name).toContain(name);
@@ -273,7 +273,7 @@ describe('CONFIG_KEYS coverage', () => {
   });
 });
 
-/** Every place a key can be written in a file: its `[sandbox]` key, then each alias. */
+/** Lists every place a key can be written in a file: its `[sandbox]` key, then each alias. */
 function fileSpellings(definition: KeyDefinition): { table: string; key: string }[] {
   return [{ table: 'sandbox', key: definition.toml }, ...definition.aliases];
 }

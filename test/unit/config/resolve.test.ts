@@ -6,8 +6,8 @@ import { captureConfigLog, configError, fixture } from './support.js';
 
 const guideDirectory = fixture('opendevin-guide');
 const guideFile = fixture('opendevin-guide/config.toml');
-const seedDirectory = fixture('opendevin-valid');
-const seedFile = fixture('opendevin-valid/config.toml');
+const validDirectory = fixture('opendevin-valid');
+const validFile = fixture('opendevin-valid/config.toml');
 
 describe('the OpenDevin guide file', () => {
   it('rejects the non-ASCII image name', () => {
@@ -26,18 +26,18 @@ describe('the OpenDevin guide file', () => {
   });
 
   it('resolves every [core] key with a valid image', () => {
-    const { values, sources, configFile } = resolveConfig({ cwd: seedDirectory, env: {} });
-    expect(configFile).toBe(seedFile);
+    const { values, sources, configFile } = resolveConfig({ cwd: validDirectory, env: {} });
+    expect(configFile).toBe(validFile);
     expect(values.userId).toBe(1001);
-    expect(sources.userId).toBe(`file:${seedFile}:6`);
+    expect(sources.userId).toBe(`file:${validFile}:6`);
     expect(values.baseImage).toBe('debian:bookworm-slim');
-    expect(sources.baseImage).toBe(`file:${seedFile}:5`);
+    expect(sources.baseImage).toBe(`file:${validFile}:5`);
     expect(values.runAsUser).toBe(true);
-    expect(sources.runAsUser).toBe(`file:${seedFile}:4`);
+    expect(sources.runAsUser).toBe(`file:${validFile}:4`);
     expect(values.persistSandbox).toBe(false);
-    expect(sources.persistSandbox).toBe(`file:${seedFile}:3`);
+    expect(sources.persistSandbox).toBe(`file:${validFile}:3`);
     expect(values.workspaceBase).toBe('./workspace');
-    expect(sources.workspaceBase).toBe(`file:${seedFile}:2`);
+    expect(sources.workspaceBase).toBe(`file:${validFile}:2`);
     expect(values.groupId).toBe(1001);
     expect(sources.groupId).toBe('default');
     expect(sources.userName).toBe('default');
@@ -46,32 +46,32 @@ describe('the OpenDevin guide file', () => {
 
 describe('precedence', () => {
   it('SANDBOX_USER_ID overrides the file', () => {
-    const { values, sources } = resolveConfig({ cwd: seedDirectory, env: { SANDBOX_USER_ID: '2000' } });
+    const { values, sources } = resolveConfig({ cwd: validDirectory, env: { SANDBOX_USER_ID: '2000' } });
     expect(values.userId).toBe(2000);
     expect(sources.userId).toBe('env:SANDBOX_USER_ID');
-    expect(sources.baseImage).toBe(`file:${seedFile}:5`);
+    expect(sources.baseImage).toBe(`file:${validFile}:5`);
   });
 
   it('an override in code beats file and environment', () => {
-    const { values, sources } = resolveConfig({ cwd: seedDirectory, env: { SANDBOX_USER_ID: '2000' }, overrides: { userId: 3000 } });
+    const { values, sources } = resolveConfig({ cwd: validDirectory, env: { SANDBOX_USER_ID: '2000' }, overrides: { userId: 3000 } });
     expect(values.userId).toBe(3000);
     expect(sources.userId).toBe('override');
-    expect(sources.baseImage).toBe(`file:${seedFile}:5`);
+    expect(sources.baseImage).toBe(`file:${validFile}:5`);
   });
 
   it('an undefined override keeps the lower source', () => {
-    const { values, sources } = resolveConfig({ cwd: seedDirectory, env: { SANDBOX_USER_ID: '2000' }, overrides: { userId: undefined } });
+    const { values, sources } = resolveConfig({ cwd: validDirectory, env: { SANDBOX_USER_ID: '2000' }, overrides: { userId: undefined } });
     expect(values.userId).toBe(2000);
     expect(sources.userId).toBe('env:SANDBOX_USER_ID');
   });
 
   it('an empty variable counts as unset', () => {
-    const { values, sources } = resolveConfig({ cwd: seedDirectory, env: { SANDBOX_USER_ID: '' } });
+    const { values, sources } = resolveConfig({ cwd: validDirectory, env: { SANDBOX_USER_ID: '' } });
     expect(values.userId).toBe(1001);
-    expect(sources.userId).toBe(`file:${seedFile}:6`);
+    expect(sources.userId).toBe(`file:${validFile}:6`);
   });
 
-  it('SANDBOX_<KEY> beats the seed variable, with a debug line', () => {
+  it('SANDBOX_<KEY> beats RUN_AS_DEVIN, with a debug line', () => {
     let resolved: ReturnType<typeof resolveConfig> | undefined;
     const lines = captureConfigLog(() => {
       resolved = resolveConfig({ configFile: false, env: { SANDBOX_RUN_AS_USER: 'no', RUN_AS_DEVIN: 'true' } });
@@ -152,13 +152,13 @@ describe('UID 0', () => {
   });
 
   it('run_as_devin = false runs as root with no user', () => {
-    const { values } = resolveConfig({ cwd: seedDirectory, env: { RUN_AS_DEVIN: 'false' } });
+    const { values } = resolveConfig({ cwd: validDirectory, env: { RUN_AS_DEVIN: 'false' } });
     expect(values.userId).toBe(1001);
     expect(recipeFromConfig(values).user).toBeUndefined();
   });
 
-  it('the seed file creates user 1001', () => {
-    const { values } = resolveConfig({ cwd: seedDirectory, env: {} });
+  it('guide file creates user 1001', () => {
+    const { values } = resolveConfig({ cwd: validDirectory, env: {} });
     expect(recipeFromConfig(values).user).toMatchObject({ name: 'sandbox', uid: 1001, gid: 1001 });
   });
 });
@@ -242,7 +242,7 @@ describe('the resolved config', () => {
   });
 
   it('lists values and sources in table order', () => {
-    const resolved = resolveConfig({ cwd: seedDirectory, env: {} });
+    const resolved = resolveConfig({ cwd: validDirectory, env: {} });
     expect(Object.keys(resolved.sources)[0]).toBe('baseImage');
     expect(Object.keys(resolved.values)).toEqual(Object.keys(resolved.sources));
   });
