@@ -39,6 +39,8 @@ const OWN_TABLE = 'sandbox';
  * `SandboxConfig` (openhands/core/config/sandbox_config.py). They belong to the host
  * application, so they are not reported as unknown. OpenHands' `base_container_image`,
  * `user_id` and `platform` are keys of this library too.
+ * NOTE: a key that a later OpenHands release adds to `[sandbox]` is reported as unknown
+ * until it is listed here.
  */
 const HOST_APPLICATION_SANDBOX_KEYS: readonly string[] = [
   'remote_runtime_api_url',
