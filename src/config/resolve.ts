@@ -1,7 +1,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import { SandboxImageError } from '../errors.js';
 import { log } from '../log.js';
-import { CoercionProblem } from './coerce.js';
+import { CoercionProblem, isPlainObject } from './coerce.js';
 import { discoverConfigFile, readConfigFile, type ConfigFile } from './file.js';
 import { CONFIG_KEYS, type KeyDefinition } from './keys.js';
 import { suggestName } from './suggest.js';
@@ -236,7 +236,7 @@ function checkUnknownFileKeys(file: ConfigFile, fileSource: (table: string, key:
 
 function tableOf(document: Record<string, unknown>, table: string): Record<string, unknown> | undefined {
   const value = document[table];
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isPlainObject(value) ? value : undefined;
 }
 
 function applyEnvironment(env: Readonly<Record<string, string | undefined>>, values: Values, sources: Sources): void {

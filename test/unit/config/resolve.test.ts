@@ -138,6 +138,12 @@ describe('unknown keys', () => {
     expect(error.message).toContain('sandbox must be a table');
     expect(error.message).toContain(`config file ${file} line 1`);
   });
+
+  it('rejects a [sandbox] that is a date', () => {
+    const file = fixture('sandbox-date.toml');
+    const error = configError(() => resolveConfig({ configFile: file, env: {} }));
+    expect(error.message).toContain('sandbox must be a table');
+  });
 });
 
 describe('UID 0', () => {
