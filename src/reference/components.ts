@@ -13,6 +13,23 @@ const IPV6_HOST = /^\[[a-fA-F0-9:]+\]$/;
 const PORT = /^[0-9]+$/;
 const TAG = /^\w[\w.-]*$/;
 
+/**
+ * Checks the bracketed IPv6 host at the start of `input` before the reference is split at
+ * `@` and `:`, so an invalid address such as `[fe80::1%@zone]` is reported as the host.
+ */
+export function checkLeadingIpv6Host(input: string): void {
+  if (!input.startsWith('[')) return;
+  const close = input.indexOf(']');
+  const host = close === -1 ? input : input.slice(0, close + 1);
+  if (!IPV6_HOST.test(host)) {
+    throw invalidReference(
+      input,
+      `registry host ${JSON.stringify(host)} is not a valid bracketed IPv6 address. Zone identifiers such as \`%eth0\` and embedded IPv4 addresses are not allowed`,
+      'Write the address in hexadecimal groups, such as `[2001:db8::1]:5000/team/image`.',
+    );
+  }
+}
+
 /** Checks a registry `host[:port]`, where host is a domain name, an IPv4 address or a bracketed IPv6 address. */
 export function checkDomain(input: string, domain: string): void {
   const portColon = domain.startsWith('[') ? domain.indexOf(':', domain.indexOf(']')) : domain.indexOf(':');

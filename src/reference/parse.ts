@@ -1,5 +1,5 @@
 import { checkWholeInput } from './characters.js';
-import { checkDomain, checkPath, checkTag } from './components.js';
+import { checkDomain, checkLeadingIpv6Host, checkPath, checkTag } from './components.js';
 import { checkDigest } from './digest.js';
 import { invalidReference } from './invalid-reference.js';
 
@@ -45,6 +45,7 @@ const IMAGE_ID = /^[a-f0-9]{64}$/;
  */
 export function parseImageReference(input: string): ImageReference {
   checkWholeInput(input);
+  checkLeadingIpv6Host(input);
   const { nameAndTag, digest } = splitDigest(input);
   const { name, tag } = splitTag(input, nameAndTag);
   const { domain, path } = splitDomain(input, name);
@@ -129,6 +130,13 @@ function splitTag(input: string, nameAndTag: string): { name: string; tag: strin
 /** Splits off the registry as Docker's `splitDockerDomain` does, and rejects uppercase paths. */
 function splitDomain(input: string, name: string): { domain: string; path: string } {
   const slash = name.indexOf('/');
+  if (slash === -1 && name.startsWith('[')) {
+    throw invalidReference(
+      input,
+      'a bracketed IPv6 registry must be followed by `/` and a repository path',
+      'Write it as `[2001:db8::1]:5000/team/image`.',
+    );
+  }
   const first = name.slice(0, slash);
   const hasDomain = slash !== -1 && looksLikeDomain(first);
   const domain = !hasDomain || first === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : first;

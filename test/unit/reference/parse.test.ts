@@ -125,6 +125,9 @@ const VALID: Valid[] = [
   { input: 'ubuntu:_private', domain: 'docker.io', path: 'library/ubuntu', tag: '_private', normalized: 'docker.io/library/ubuntu:_private', familiar: 'ubuntu:_private' },
   { input: 'ubuntu:v1.0-rc..2--x', domain: 'docker.io', path: 'library/ubuntu', tag: 'v1.0-rc..2--x', normalized: 'docker.io/library/ubuntu:v1.0-rc..2--x', familiar: 'ubuntu:v1.0-rc..2--x' },
 
+  // A digest-like string without `@` is a repository `sha256` with a hex tag, as in Docker.
+  { input: `sha256:${'a'.repeat(64)}`, domain: 'docker.io', path: 'library/sha256', tag: 'a'.repeat(64), normalized: `docker.io/library/sha256:${'a'.repeat(64)}`, familiar: `sha256:${'a'.repeat(64)}` },
+
   // Digests, alone and with a tag.
   { input: `ubuntu@${SHA256}`, domain: 'docker.io', path: 'library/ubuntu', digest: SHA256, normalized: `docker.io/library/ubuntu@${SHA256}`, familiar: `ubuntu@${SHA256}` },
   { input: `ubuntu:22.04@${SHA256}`, domain: 'docker.io', path: 'library/ubuntu', tag: '22.04', digest: SHA256, normalized: `docker.io/library/ubuntu:22.04@${SHA256}`, familiar: `ubuntu:22.04@${SHA256}` },
@@ -208,14 +211,16 @@ const INVALID: Invalid[] = [
   { input: 'fc00::1:5000/debian', part: 'registry port ":1:5000"' },
   { input: '[fe80::1%eth0]:5000/repo', part: 'registry host "[fe80::1%eth0]"' },
   { input: '[fe80::1%eth0]/repo', part: 'registry host "[fe80::1%eth0]"' },
-  { input: '[fe80::1%@invalidzone]:5000/repo', part: 'path component "[fe80" contains "["' },
+  { input: '[fe80::1%@invalidzone]:5000/repo', part: 'registry host "[fe80::1%@invalidzone]" is not a valid bracketed IPv6 address' },
   { input: '[2001:db8:3:4::192.0.2.33]:5000/debian', part: 'registry host "[2001:db8:3:4::192.0.2.33]"' },
   { input: '[fd00:1:2::3]75050/repo', part: 'registry host "[fd00:1:2::3]75050"' },
   { input: '[fd00:1:2::3]::75050/repo', part: 'registry port ":75050"' },
-  { input: '[2001:db8::1]', part: 'path component "[2001"' },
-  { input: '[2001:db8::1]:5000', part: 'path component "[2001"' },
-  { input: '[2001:db8::1]:tag', part: 'path component "[2001"' },
-  { input: '[fc00::1]', part: 'path component "[fc00"' },
+  { input: '[2001:db8::1]', part: 'a bracketed IPv6 registry must be followed by `/` and a repository path' },
+  { input: '[2001:db8::1]:5000', part: 'a bracketed IPv6 registry must be followed by `/`' },
+  { input: '[2001:db8::1]:tag', part: 'a bracketed IPv6 registry must be followed by `/`' },
+  { input: '[fc00::1]', part: 'a bracketed IPv6 registry must be followed by `/`' },
+  { input: '[fe80::1%eth0]', part: 'registry host "[fe80::1%eth0]" is not a valid bracketed IPv6 address' },
+  { input: '[::1/repo', part: 'registry host "[::1/repo" is not a valid bracketed IPv6 address' },
 
   // Lengths.
   { input: `${'a/'.repeat(128)}a:tag`, part: 'the repository path is 257 characters long, more than the maximum of 255' },
