@@ -206,6 +206,22 @@ describe('aliases', () => {
   });
 });
 
+describe('aliases of one key', () => {
+  it('the earlier alias wins, with a debug line', () => {
+    const file = fixture('two-aliases.toml');
+    let resolved: ReturnType<typeof resolveConfig> | undefined;
+    const lines = captureConfigLog(() => {
+      resolved = resolveConfig({ configFile: file, env: {} });
+    });
+    expect(resolved!.values.baseImage).toBe('python:3.12');
+    expect(resolved!.sources.baseImage).toBe(`file:${file}:7`);
+    expect(resolved!.values.runAsUser).toBe(true);
+    expect(resolved!.sources.runAsUser).toBe(`file:${file}:4`);
+    expect(lines.some((line) => line.includes('[core] sandbox_container_image is ignored because [sandbox] base_container_image is set'))).toBe(true);
+    expect(lines.some((line) => line.includes('[core] run_as_devin is ignored because [core] run_as_openhands is set'))).toBe(true);
+  });
+});
+
 describe('the resolved config', () => {
   it('is frozen to the leaves', () => {
     const resolved = resolveConfig({ configFile: fixture('full.toml'), env: {} });
