@@ -16,11 +16,15 @@
 #
 # Environment:
 #   SANDBOX_ENGINE_B_SOCKET  socket path (default: /var/run/sandbox-image-engine-b.sock)
+#   SANDBOX_ENGINE_B_TCP     a second, plain TCP listener on loopback for the remote-engine
+#                            test (default: 127.0.0.1:23750); it has no TLS, so keep it on
+#                            a loopback address
 #   SANDBOX_ENGINE_B_ROOT    data root (default: /var/lib/sandbox-image-engine-b)
 #   SANDBOX_ENGINE_B_LOG     dockerd's log file (default: /tmp/sandbox-image-engine-b.log)
 set -euo pipefail
 
 socket=${SANDBOX_ENGINE_B_SOCKET:-/var/run/sandbox-image-engine-b.sock}
+tcp_address=${SANDBOX_ENGINE_B_TCP:-127.0.0.1:23750}
 data_root=${SANDBOX_ENGINE_B_ROOT:-/var/lib/sandbox-image-engine-b}
 daemon_log=${SANDBOX_ENGINE_B_LOG:-/tmp/sandbox-image-engine-b.log}
 exec_root=/var/run/sandbox-image-engine-b
@@ -49,6 +53,7 @@ fi
 log "starting dockerd on unix://$socket (log: $daemon_log)"
 nohup dockerd \
   --host "unix://$socket" \
+  --host "tcp://$tcp_address" \
   --data-root "$data_root" \
   --exec-root "$exec_root" \
   --pidfile "$pidfile" \

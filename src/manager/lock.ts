@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,8 +39,21 @@ const POLL_MS = 250;
  * `<path>.lock` as the lock itself.
  */
 export function buildLockPath(engineAddress: string, imageName: string, directory = join(tmpdir(), 'sandbox-image-locks')): string {
-  const key = createHash('sha256').update(`${engineAddress}\u0000${imageName}`).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update(`${canonicalAddress(engineAddress)}\u0000${imageName}`).digest('hex').slice(0, 32);
   return join(directory, key);
+}
+
+/**
+ * The address with a unix socket's symbolic links resolved, so that processes reaching one
+ * engine through `/run/docker.sock` and `/var/run/docker.sock` share a lock.
+ */
+function canonicalAddress(address: string): string {
+  if (!address.startsWith('unix://')) return address;
+  try {
+    return `unix://${realpathSync(address.slice('unix://'.length))}`;
+  } catch {
+    return address;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { resolveRegistryAuth } from '../engine/credentials.js';
-import type { DockerClient, RegistryAuth, RemoteImageLookup } from '../engine/types.js';
+import type { DockerClient, PullOptions, RegistryAuth, RemoteImageLookup } from '../engine/types.js';
 import { SandboxImageError, isSandboxImageError } from '../errors.js';
 import { log } from '../log.js';
 import { parseImageReference } from '../reference/parse.js';
@@ -70,7 +70,7 @@ export async function pullFromRegistryCache(
     const lookup = await lookUpTag(client, plan.imageName, auth, signal);
     log.pull('registry %s, tag %s: %s', registry, plan.imageName, lookup.status);
     if (lookup.status === 'missing') return undefined;
-    const pulled = await pullTag(client, plan.imageName, auth, signal, emit, lookup);
+    const pulled = await pullTag(client, plan.imageName, { platform: plan.config.platform, auth, signal, onEvent: emit }, emit, lookup);
     if (!pulled) return undefined;
   } catch (error) {
     if (!isSandboxImageError(error, 'PULL_FAILED')) throw error;
@@ -92,19 +92,12 @@ function lookUpTag(client: DockerClient, imageName: string, auth: RegistryAuth |
  * a failed pull counts as missing, because Podman reports a missing tag and an unreachable
  * registry alike, as an error message inside an HTTP 200 stream.
  */
-async function pullTag(
-  client: DockerClient,
-  imageName: string,
-  auth: RegistryAuth | undefined,
-  signal: AbortSignal | undefined,
-  emit: ProgressListener,
-  lookup: RemoteImageLookup,
-): Promise<boolean> {
+async function pullTag(client: DockerClient, imageName: string, options: PullOptions, emit: ProgressListener, lookup: RemoteImageLookup): Promise<boolean> {
   const started = performance.now();
   emit({ type: 'pull-started', image: imageName });
   log.pull('Pulling %s…', imageName);
   try {
-    await client.pullImage(imageName, { auth, signal, onEvent: emit });
+    await client.pullImage(imageName, options);
   } catch (error) {
     if (!isSandboxImageError(error, 'PULL_FAILED')) throw error;
     if (error.details.statusCode === 404) return false;

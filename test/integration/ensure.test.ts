@@ -1,14 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SandboxImageManager, ensureSandboxImage, isSandboxImageError } from '../../src/index.js';
-import { createTestDocker, engineAvailable, engineSkipReason, removeRepository, testEngineKind, uniqueRepository } from '../support/engine.js';
+import { countingClient, createTestDocker, engineAvailable, engineSkipReason, removeRepository, runInImage, testEngineKind, uniqueRepository } from '../support/engine.js';
 
 const docker = createTestDocker();
 const repository = uniqueRepository('ensure');
-
-function runInImage(image: string, ...command: string[]): string {
-  return execFileSync('docker', ['run', '--rm', image, ...command], { encoding: 'utf8' }).trim();
-}
 
 describe.skipIf(!engineAvailable)(`ensureSandboxImage on ${testEngineKind} ${engineSkipReason}`, () => {
   afterAll(() => removeRepository(docker, repository));
@@ -23,16 +18,7 @@ describe.skipIf(!engineAvailable)(`ensureSandboxImage on ${testEngineKind} ${eng
 
     const calls: string[] = [];
     const manager = new SandboxImageManager({ docker, configFile: false, config: { imageRepository: repository } });
-    const counted = new Proxy(manager.client, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(property));
-          return (value as (...inner: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const counted = countingClient(manager.client, calls);
     const second = await new SandboxImageManager({ docker: counted, configFile: false, config: { imageRepository: repository } }).ensure();
     expect(second.built).toBe(false);
     expect(second.imageId).toBe(first.imageId);

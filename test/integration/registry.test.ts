@@ -19,6 +19,8 @@ const AUTH_USER = 'sandbox-test';
 const AUTH_PASSWORD = 'sandbox-test-password';
 const BASE = 'debian:bookworm-slim';
 const engineBSocket = process.env.SANDBOX_IMAGE_ENGINE_B_SOCKET ?? '/var/run/sandbox-image-engine-b.sock';
+/** Engine B's plain TCP listener on loopback, standing in for a remote engine. */
+const engineBTcp = process.env.SANDBOX_ENGINE_B_TCP ?? '127.0.0.1:23750';
 
 const dockerA = createTestDocker();
 const dockerB = new Dockerode({ socketPath: engineBSocket });
@@ -36,6 +38,7 @@ const registryStatus = async (registry: string) => (await fetch(`http://${regist
 const prerequisites = {
   'engine A is Docker': testEngineKind === 'docker',
   [`engine B answers at ${engineBSocket} (scripts/second-engine-up.sh)`]: engineAvailable && (await answers(() => dockerB.ping())),
+  [`engine B answers at tcp://${engineBTcp} (scripts/second-engine-up.sh)`]: engineAvailable && (await answers(() => new Dockerode({ host: engineBTcp.split(':')[0], port: Number(engineBTcp.split(':')[1]) }).ping())),
   [`registry at ${OPEN_REGISTRY} answers (scripts/registry-up.sh)`]: (await answers(registryStatus.bind(undefined, OPEN_REGISTRY))),
   [`registry at ${AUTH_REGISTRY} asks for credentials (scripts/registry-up.sh)`]: (await registryStatus(AUTH_REGISTRY).catch(() => 0)) === 401,
 };
@@ -163,6 +166,20 @@ describe.skipIf(!runnable)('registry as a shared cache between engines', () => {
     expect(again.pulled).toBe(false);
     expect(again.built).toBe(false);
     expect(again.imageId).toBe(onA.imageId);
+  });
+
+  it('remote engine from DOCKER_HOST pulls', async () => {
+    const imageRepository = repository(OPEN_REGISTRY, 'remote');
+    const onA = await managerOn(dockerA, { imageRepository, push: true }).ensure();
+    expect(onA.built).toBe(true);
+
+    const remote = new SandboxImageManager({ configFile: false, config: { baseImage: BASE, imageRepository }, env: { DOCKER_HOST: `tcp://${engineBTcp}` } });
+    expect(remote.client.address).toContain(engineBTcp);
+    const onB = await remote.ensure();
+    expect(onB.pulled).toBe(true);
+    expect(onB.built).toBe(false);
+    expect(onB.imageId).toBe(onA.imageId);
+    expect(runOn(engineBSocket, onB.imageName, 'id', '-un')).toBe('sandbox');
   });
 
   it('unreachable registry: PULL_FAILED on B', async () => {

@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import Dockerode from 'dockerode';
 import { resolveEngineAddress } from '../../src/engine/address.js';
+import { packBuildContext } from '../../src/engine/context-tar.js';
+import type { DockerClient } from '../../src/engine/types.js';
+import { LABELS } from '../../src/manager/labels.js';
 
 /**
  * The engine integration tests run against: Docker by default, or Podman's Docker-compatible
@@ -8,22 +13,38 @@ import { resolveEngineAddress } from '../../src/engine/address.js';
  */
 export const testEngineKind = process.env.SANDBOX_IMAGE_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
 
+const podmanSocket = process.env.SANDBOX_IMAGE_PODMAN_SOCKET ?? '/run/sandbox-image-podman.sock';
+
 export function createTestDocker(): Dockerode {
-  if (testEngineKind === 'podman') {
-    return new Dockerode({ socketPath: process.env.SANDBOX_IMAGE_PODMAN_SOCKET ?? '/run/sandbox-image-podman.sock' });
-  }
+  if (testEngineKind === 'podman') return new Dockerode({ socketPath: podmanSocket });
   return new Dockerode(resolveEngineAddress().options);
 }
 
-/** Whether the test engine answers; set by the global setup in SANDBOX_IMAGE_ENGINE_AVAILABLE. */
-export const engineAvailable = process.env.SANDBOX_IMAGE_ENGINE_AVAILABLE === '1';
+/** The test engine's address as a DOCKER_HOST value, for child processes. */
+export function testDockerHost(): string {
+  if (testEngineKind === 'podman') return `unix://${podmanSocket}`;
+  return resolveEngineAddress().address;
+}
+
+/** The environment variable through which the global setup reports this engine's availability. */
+export function availabilityVariable(kind: string = testEngineKind): string {
+  return `SANDBOX_IMAGE_ENGINE_AVAILABLE_${kind.toUpperCase()}`;
+}
+
+/** Whether the test engine answers; set by the global setup. */
+export const engineAvailable = process.env[availabilityVariable()] === '1';
 
 /** Why integration tests are skipped, for the skip message. */
-export const engineSkipReason = process.env.SANDBOX_IMAGE_ENGINE_SKIP_REASON ?? '';
+export const engineSkipReason = process.env[`${availabilityVariable()}_SKIP_REASON`] ?? '';
+
+/** A random hex suffix for names of images, containers and files a test creates. */
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
 
 /** A repository unique to one test, so parallel tests never share derived images. */
 export function uniqueRepository(label: string): string {
-  return `localhost/sandbox-image-test-${label}-${randomBytes(4).toString('hex')}`;
+  return `localhost/sandbox-image-test-${label}-${uniqueSuffix()}`;
 }
 
 /** Removes every image whose tags start with `repository:`; images are matched by name only. */
@@ -34,4 +55,74 @@ export async function removeRepository(docker: Dockerode, repository: string): P
       if (tag.startsWith(`${repository}:`)) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
     }
   }
+  // Untagged derived images of the repository, such as the old image after a stale rebuild.
+  for (const image of await docker.listImages({ all: true, filters: JSON.stringify({ label: [`${LABELS.repository}=${repository}`] }) })) {
+    await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** The command line of the test engine's CLI, for `run` and `ps`. */
+function engineCli(): [string, ...string[]] {
+  return testEngineKind === 'podman' ? ['podman', '--runtime', 'runc', '--cgroup-manager', 'cgroupfs'] : ['docker'];
+}
+
+/**
+ * Podman sets RLIMIT_NOFILE and RLIMIT_NPROC of a new container to its own high defaults,
+ * which a host without CAP_SYS_RESOURCE rejects ("error setting rlimit"); these fit any host.
+ */
+const PODMAN_RUN_LIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+
+/** Runs a command in a new container of `image` and returns its trimmed stdout. */
+export function runInImage(image: string, ...command: string[]): string {
+  const [program, ...options] = engineCli();
+  const limits = testEngineKind === 'podman' ? PODMAN_RUN_LIMITS : [];
+  return execFileSync(program, [...options, 'run', '--rm', ...limits, image, ...command], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * IDs and commands of all containers, build containers included, whose command line contains
+ * `marker`. Docker lists the classic builder's containers with `ps -a`; Podman lists its
+ * build containers only with `ps -a --external`.
+ */
+export function containersWithMarker(marker: string): string[] {
+  const [program, ...options] = engineCli();
+  const listing = execFileSync(program, [...options, 'ps', '-a', ...(testEngineKind === 'podman' ? ['--external'] : []), '--no-trunc', '--format', '{{.ID}} {{.Image}} {{.Command}}'], {
+    encoding: 'utf8',
+  });
+  return listing.split('\n').filter((line) => line.includes(marker));
+}
+
+/** Builds `dockerfile` (no other context) and tags the result `name`; returns its image ID. */
+export async function buildTestImage(docker: Dockerode, dockerfile: string, name: string): Promise<string> {
+  const context = await packBuildContext(dockerfile, []);
+  const stream = await docker.buildImage(Readable.from([Buffer.from(context)]), { t: name, rm: true, forcerm: true });
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
+      const failure = output.find((message) => message.error);
+      if (error || failure) reject(error ?? new Error(failure!.error));
+      else resolve();
+    });
+  });
+  const image = await docker.getImage(name).inspect();
+  return image.Id;
+}
+
+/** IDs of the derived images of `repository`, tagged or not, found by the repository label. */
+export async function derivedImagesOf(docker: Dockerode, repository: string): Promise<string[]> {
+  const images = await docker.listImages({ all: true, filters: JSON.stringify({ label: [`${LABELS.repository}=${repository}`] }) });
+  return images.map((image) => image.Id);
+}
+
+/** A client that records the name of every method called on `client`, through the DockerClient interface. */
+export function countingClient(client: DockerClient, calls: string[]): DockerClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(property));
+        return (value as (...inner: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }
