@@ -1,5 +1,5 @@
 import type { ProgressEvent } from '../manager/progress.js';
-import { describeMilestone, formatBytes } from './progress-lines.js';
+import { cleanOutputLine, describeMilestone, formatBytes } from './progress-lines.js';
 
 /** The stream that receives progress: the process's stderr, or a test double. */
 export interface ProgressOutput {
@@ -53,7 +53,7 @@ export function plainDisplay(output: ProgressOutput): ProgressDisplay {
         if (line !== lastMilestone) output.write(`${line}\n`);
         lastMilestone = line;
       } else if (event.type === 'build-output') {
-        output.write(`  ${event.line}\n`);
+        output.write(`  ${cleanOutputLine(event.line)}\n`);
       } else if ((event.type === 'pull-progress' || event.type === 'push-progress') && event.layer && LAYER_DONE.has(event.status)) {
         if (finishedLayers.has(event.layer)) return;
         finishedLayers.add(event.layer);
@@ -119,7 +119,7 @@ export function liveDisplay(output: ProgressOutput, options: LiveDisplayOptions 
     handle(event) {
       if (stopped) return;
       if (event.type === 'build-output') {
-        detail = event.line.trim();
+        detail = cleanOutputLine(event.line).trim();
       } else if (event.type === 'pull-progress' || event.type === 'push-progress') {
         detail = updateLayers(layers, event);
       } else {

@@ -35,7 +35,7 @@ async function runIn(directory: string, file: string, args: string[], env: Recor
 }
 
 /** Builds dist/ when it is missing; an existing dist/ is used as it is, so build first after changing src/. */
-async function ensureBuilt(): Promise<void> {
+export async function ensureBuilt(): Promise<void> {
   if (existsSync(join(REPO_ROOT, 'dist', 'index.js')) && existsSync(join(REPO_ROOT, 'dist', 'cli.js'))) return;
   await runIn(REPO_ROOT, 'npm', ['run', 'build']);
 }

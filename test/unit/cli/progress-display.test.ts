@@ -76,6 +76,15 @@ describe('plainDisplay', () => {
     expect(text()).toBe('  aaa: Pull complete\n  bbb: Already exists\n');
   });
 
+  it('strips colors and carriage returns from output', () => {
+    const { output, text } = recorder();
+    const display = plainDisplay(output);
+    display.handle({ type: 'build-output', line: '\u001b[91mdebconf: delaying package configuration\u001b[0m' });
+    display.handle({ type: 'build-output', line: 'Progress: 10%\rProgress: 100%' });
+    display.handle({ type: 'build-output', line: 'bell\u0007 and\ttab' });
+    expect(text()).toBe('  debconf: delaying package configuration\n  Progress: 100%\n  bell and\ttab\n');
+  });
+
   it('drops a repeated milestone line', () => {
     const { output, text } = recorder();
     const display = plainDisplay(output);
