@@ -8,11 +8,22 @@ const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** An engine address where nothing listens: the commands below must not need an engine. */
 const NO_ENGINE = { DOCKER_HOST: 'unix:///tmp/sandbox-image-pack-no-engine.sock' };
 
+/**
+ * A CommonJS consumer, type-checked against the .d.cts declarations. It is written here, not
+ * kept as a .cts file, because the repository's own type-check compiles test/ as ESM.
+ */
+const CJS_CONSUMER = `import library = require('sandbox-image');
+
+export const ensure: typeof library.ensureSandboxImage = library.ensureSandboxImage;
+export const code: library.SandboxImageErrorCode = 'ENGINE_UNAVAILABLE';
+`;
+
 let project: PackedProject;
 
 beforeAll(async () => {
   project = await createPackedProject('pack');
-  copyConsumerFiles(project, ['esm.mjs', 'cjs.cjs', 'consumer.ts', 'consumer-cjs.cts', 'tsconfig.node16.json', 'tsconfig.bundler.json']);
+  copyConsumerFiles(project, ['esm.mjs', 'cjs.cjs', 'consumer.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json']);
+  writeFileSync(join(project.directory, 'consumer-cjs.cts'), CJS_CONSUMER);
 }, 600_000);
 
 afterAll(() => project?.remove());
