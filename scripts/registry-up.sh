@@ -10,10 +10,10 @@
 # Needs root and Debian's package mirror (apt-get).
 #
 # Environment:
-#   SANDBOX_REGISTRY_DIR  config, storage and logs (default: /var/lib/sandbox-image-registry)
+#   SANDBOX_IMAGE_REGISTRY_DIR  config, storage and logs (default: /var/lib/sandbox-image-registry)
 set -euo pipefail
 
-root_dir=${SANDBOX_REGISTRY_DIR:-/var/lib/sandbox-image-registry}
+root_dir=${SANDBOX_IMAGE_REGISTRY_DIR:-/var/lib/sandbox-image-registry}
 # Test-only credentials of the authenticated registry; the integration tests use the same.
 auth_user=sandbox-test
 auth_password=sandbox-test-password

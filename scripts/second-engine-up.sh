@@ -12,21 +12,22 @@
 #
 # Safe to run again: a daemon that already responds on the socket is left alone. Stop it with
 # `kill "$(cat /var/run/sandbox-image-engine-b.pid)"`; the main engine is never touched.
-# Needs root and the docker.io package (scripts/engine-up.sh installs it).
+# Needs root and the docker.io package (scripts/engine-up.sh installs it); installs iproute2
+# from Debian's package mirror when `ip` is missing.
 #
 # Environment:
-#   SANDBOX_ENGINE_B_SOCKET  socket path (default: /var/run/sandbox-image-engine-b.sock)
-#   SANDBOX_ENGINE_B_TCP     a second, plain TCP listener on loopback for the remote-engine
-#                            test (default: 127.0.0.1:23750); it has no TLS, so keep it on
-#                            a loopback address
-#   SANDBOX_ENGINE_B_ROOT    data root (default: /var/lib/sandbox-image-engine-b)
-#   SANDBOX_ENGINE_B_LOG     dockerd's log file (default: /tmp/sandbox-image-engine-b.log)
+#   SANDBOX_IMAGE_ENGINE_B_SOCKET  socket path (default: /var/run/sandbox-image-engine-b.sock)
+#   SANDBOX_IMAGE_ENGINE_B_TCP     a second, plain TCP listener for the remote-engine test
+#                                  (default: 127.0.0.1:23750); it has no TLS, so keep it on
+#                                  a loopback address
+#   SANDBOX_IMAGE_ENGINE_B_ROOT    data root (default: /var/lib/sandbox-image-engine-b)
+#   SANDBOX_IMAGE_ENGINE_B_LOG     dockerd's log file (default: /tmp/sandbox-image-engine-b.log)
 set -euo pipefail
 
-socket=${SANDBOX_ENGINE_B_SOCKET:-/var/run/sandbox-image-engine-b.sock}
-tcp_address=${SANDBOX_ENGINE_B_TCP:-127.0.0.1:23750}
-data_root=${SANDBOX_ENGINE_B_ROOT:-/var/lib/sandbox-image-engine-b}
-daemon_log=${SANDBOX_ENGINE_B_LOG:-/tmp/sandbox-image-engine-b.log}
+socket=${SANDBOX_IMAGE_ENGINE_B_SOCKET:-/var/run/sandbox-image-engine-b.sock}
+tcp_address=${SANDBOX_IMAGE_ENGINE_B_TCP:-127.0.0.1:23750}
+data_root=${SANDBOX_IMAGE_ENGINE_B_ROOT:-/var/lib/sandbox-image-engine-b}
+daemon_log=${SANDBOX_IMAGE_ENGINE_B_LOG:-/tmp/sandbox-image-engine-b.log}
 exec_root=/var/run/sandbox-image-engine-b
 pidfile=/var/run/sandbox-image-engine-b.pid
 bridge=sbximg-b0
@@ -41,7 +42,11 @@ if engine_b info >/dev/null 2>&1; then
   exit 0
 fi
 command -v dockerd >/dev/null || { log "dockerd is missing; run scripts/engine-up.sh first"; exit 1; }
-command -v ip >/dev/null || { log "ip is missing; install iproute2"; exit 1; }
+if ! command -v ip >/dev/null; then
+  log "installing iproute2"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 >/dev/null
+fi
 
 mkdir -p "$data_root" "$exec_root"
 if ! ip link show "$bridge" >/dev/null 2>&1; then

@@ -20,7 +20,7 @@ const AUTH_PASSWORD = 'sandbox-test-password';
 const BASE = 'debian:bookworm-slim';
 const engineBSocket = process.env.SANDBOX_IMAGE_ENGINE_B_SOCKET ?? '/var/run/sandbox-image-engine-b.sock';
 /** Engine B's plain TCP listener on loopback, standing in for a remote engine. */
-const engineBTcp = process.env.SANDBOX_ENGINE_B_TCP ?? '127.0.0.1:23750';
+const engineBTcp = process.env.SANDBOX_IMAGE_ENGINE_B_TCP ?? '127.0.0.1:23750';
 
 const dockerA = createTestDocker();
 const dockerB = new Dockerode({ socketPath: engineBSocket });
