@@ -44,7 +44,7 @@ export function isRegistryRepository(repository: string): boolean {
  * when the pulled image is not reusable because its recipe label differs or it is stale for
  * the local base.
  *
- * The engine's distribution endpoint answers whether the tag exists. Engines without it
+ * The engine's distribution endpoint tells whether the tag exists. Engines without it
  * (Podman) get a pull attempt instead.
  *
  * @throws {SandboxImageError} `PULL_FAILED` naming the registry when it cannot be reached or
