@@ -37,6 +37,21 @@ export const engineAvailable = process.env[availabilityVariable()] === '1';
 /** Why integration tests are skipped, for the skip message. */
 export const engineSkipReason = process.env[`${availabilityVariable()}_SKIP_REASON`] ?? '';
 
+/**
+ * Config for test builds that need no package manager: without sudo the provisioning script
+ * installs nothing, so a build takes seconds instead of an apt-get run.
+ */
+export const NO_PACKAGES = { sudo: 'none' } as const;
+
+/**
+ * A recipe step that runs for `seconds` and carries `marker` in its command line, so the
+ * build container can be found with {@link containersWithMarker}, and so that no other run's
+ * layer cache can satisfy the step.
+ */
+export function slowStep(seconds: number, marker: string): { run: string; user: 'root' } {
+  return { run: `sleep ${seconds}; : ${marker}`, user: 'root' };
+}
+
 /** A random hex suffix for names of images, containers and files a test creates. */
 export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
@@ -56,7 +71,7 @@ export async function removeRepository(docker: Dockerode, repository: string): P
     }
   }
   // Untagged derived images of the repository, such as the old image after a stale rebuild.
-  for (const image of await docker.listImages({ all: true, filters: JSON.stringify({ label: [`${LABELS.repository}=${repository}`] }) })) {
+  for (const image of await docker.listImages({ filters: JSON.stringify({ label: [`${LABELS.repository}=${repository}`] }) })) {
     await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   }
 }
@@ -107,9 +122,12 @@ export async function buildTestImage(docker: Dockerode, dockerfile: string, name
   return image.Id;
 }
 
-/** IDs of the derived images of `repository`, tagged or not, found by the repository label. */
+/**
+ * IDs of the derived images of `repository`, tagged or dangling, found by the repository
+ * label. Intermediate layer images, which the classic builder labels too, are not listed.
+ */
 export async function derivedImagesOf(docker: Dockerode, repository: string): Promise<string[]> {
-  const images = await docker.listImages({ all: true, filters: JSON.stringify({ label: [`${LABELS.repository}=${repository}`] }) });
+  const images = await docker.listImages({ filters: JSON.stringify({ label: [`${LABELS.repository}=${repository}`] }) });
   return images.map((image) => image.Id);
 }
 
