@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SandboxImageManager } from '../../src/index.js';
+import { SandboxImageManager, type SandboxConfigInput } from '../../src/index.js';
 import { LABELS } from '../../src/manager/labels.js';
 import { countingClient, createTestDocker, engineAvailable, engineSkipReason, removeRepository, testEngineKind, uniqueRepository, uniqueSuffix } from '../support/engine.js';
 
@@ -8,7 +8,10 @@ const repository = uniqueRepository('recipe');
 // A value of this run only, so the first build is a real one and not a cached image of another run.
 const runValue = uniqueSuffix();
 
-function managerWith(config: object): SandboxImageManager {
+/** A recipe change that needs no package manager: one more build step. */
+const changedRecipe: SandboxConfigInput = { steps: [{ run: 'touch /recipe-changed', user: 'root' }] };
+
+function managerWith(config: SandboxConfigInput): SandboxImageManager {
   return new SandboxImageManager({ docker, configFile: false, env: {}, config: { imageRepository: repository, env: { RUN: runValue }, ...config } });
 }
 
@@ -20,14 +23,14 @@ describe.skipIf(!engineAvailable)(`manager recipe keys on ${testEngineKind} ${en
     expect(plain.built).toBe(true);
 
     // A step of the recipe changes; an extra package changes the recipe the same way but costs an apt-get run.
-    const changed = await managerWith({ steps: [{ run: 'touch /recipe-changed', user: 'root' }] }).ensure();
+    const changed = await managerWith(changedRecipe).ensure();
     expect(changed.built).toBe(true);
     expect(changed.imageName).not.toBe(plain.imageName);
     expect(changed.imageId).not.toBe(plain.imageId);
 
     for (const expected of [plain, changed]) {
       const calls: string[] = [];
-      const config = expected === plain ? {} : { steps: [{ run: 'touch /recipe-changed', user: 'root' }] };
+      const config = expected === plain ? {} : changedRecipe;
       const counted = countingClient(managerWith(config).client, calls);
       const again = await new SandboxImageManager({ docker: counted, configFile: false, env: {}, config: { imageRepository: repository, env: { RUN: runValue }, ...config } }).ensure();
       expect(again.built).toBe(false);
