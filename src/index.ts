@@ -9,7 +9,7 @@ export type { DerivedNameOptions } from './reference/derived-name.js';
 export { resolveConfig } from './config/resolve.js';
 export type { ResolveConfigOptions } from './config/resolve.js';
 export { CONFIG_KEYS, CONFIG_FILE_ENV } from './config/keys.js';
-export type { KeyDefinition } from './config/keys.js';
+export type { KeyAlias, KeyDefinition } from './config/keys.js';
 export type {
   ConfigSource,
   PullPolicy,
@@ -34,17 +34,22 @@ export type {
 } from './recipe/types.js';
 
 export type {
+  BuildOptions,
   DockerClient,
   EngineEvent,
   ImageDetails,
   ImageSummary,
+  PullOptions,
+  PushOptions,
   RegistryAuth,
+  RemoteImageLookup,
 } from './engine/types.js';
 export { resolveEngineAddress } from './engine/address.js';
 export type { EngineAddress } from './engine/address.js';
 
 export { SandboxImageManager } from './manager/manager.js';
-export type { EnsureOptions, EnsureResult, SandboxImageManagerOptions } from './manager/manager.js';
+export type { EnsureOptions, EnsurePlan, EnsureResult, InspectResult, SandboxImageManagerOptions } from './manager/manager.js';
+export type { EngineInput } from './manager/engine-client.js';
 export type { ProgressEvent, ProgressListener } from './manager/progress.js';
 export type { PruneOptions, PruneResult } from './manager/prune.js';
 export { LABELS } from './manager/labels.js';
