@@ -30,13 +30,21 @@ export function checkLeadingIpv6Host(input: string): void {
   }
 }
 
-/** Checks a registry `host[:port]`, where host is a domain name, an IPv4 address or a bracketed IPv6 address. */
+/** Tells whether `host` (without port) is a domain name, an IPv4 address or a bracketed IPv6 address. */
+export function isValidHost(host: string): boolean {
+  return IPV6_HOST.test(host) || host.split('.').every((part) => DOMAIN_COMPONENT.test(part));
+}
+
+/**
+ * Checks a registry `host[:port]`. The empty domain of a name without registry (see
+ * `parseImageReference`) passes.
+ */
 export function checkDomain(input: string, domain: string): void {
+  if (domain === '') return;
   const portColon = domain.startsWith('[') ? domain.indexOf(':', domain.indexOf(']')) : domain.indexOf(':');
   const host = portColon === -1 ? domain : domain.slice(0, portColon);
   const port = portColon === -1 ? undefined : domain.slice(portColon + 1);
-  const hostIsValid = IPV6_HOST.test(host) || host.split('.').every((part) => DOMAIN_COMPONENT.test(part));
-  if (!hostIsValid) {
+  if (!isValidHost(host)) {
     throw invalidReference(
       input,
       `registry host ${JSON.stringify(host)} is not a valid host name or bracketed IPv6 address`,

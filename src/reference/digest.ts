@@ -1,8 +1,9 @@
 import { invalidReference } from './invalid-reference.js';
 
 /**
- * Hex lengths of the digest algorithms that Docker accepts. go-digest v1.0.0 defines sha256,
- * sha384 and sha512 and rejects any other algorithm as unsupported.
+ * Hex lengths of the digest algorithms that Docker accepts. go-digest registers sha256, sha384
+ * and sha512 by default (blake3 needs an extra import) and rejects any other algorithm as
+ * unsupported.
  */
 const DIGEST_HEX_LENGTH: ReadonlyMap<string, number> = new Map([
   ['sha256', 64],

@@ -1,5 +1,5 @@
 import { checkWholeInput } from './characters.js';
-import { checkDomain, checkLeadingIpv6Host, checkPath, checkTag } from './components.js';
+import { checkDomain, checkLeadingIpv6Host, checkPath, checkTag, isValidHost, pathComponentProblem } from './components.js';
 import { checkDigest } from './digest.js';
 import { invalidReference } from './invalid-reference.js';
 
@@ -12,7 +12,12 @@ export { MAX_PATH_LENGTH, MAX_TAG_LENGTH } from './components.js';
 export interface ImageReference {
   /** The input as given. */
   readonly input: string;
-  /** Registry host with optional port, such as `docker.io`, `localhost:5000` or `[::1]:5000`. */
+  /**
+   * Registry host with optional port, such as `docker.io`, `localhost:5000` or `[::1]:5000`.
+   * Empty when the first component contains `.` but is no valid host name, such as
+   * `my_registry.local/app`: Docker then keeps the whole name as the path, so such an image
+   * can exist locally but cannot be pulled.
+   */
   readonly domain: string;
   /** Repository path inside the registry, such as `library/ubuntu` or `team/img`. */
   readonly path: string;
@@ -20,7 +25,7 @@ export interface ImageReference {
   readonly tag: string | undefined;
   /** The digest (`algorithm:hex`), when one was given. */
   readonly digest: string | undefined;
-  /** `domain/path`, such as `docker.io/library/ubuntu`. */
+  /** `domain/path`, such as `docker.io/library/ubuntu`, or the path alone when the domain is empty. */
   readonly name: string;
   /** The full form: `domain/path[:tag][@digest]`, such as `docker.io/library/ubuntu:22.04`. */
   readonly normalized: string;
@@ -66,7 +71,7 @@ function buildReference(
   digest: string | undefined,
 ): ImageReference {
   const suffix = (tag === undefined ? '' : `:${tag}`) + (digest === undefined ? '' : `@${digest}`);
-  const name = `${domain}/${path}`;
+  const name = domain === '' ? path : `${domain}/${path}`;
   return Object.freeze({
     input,
     domain,
@@ -89,7 +94,7 @@ function buildReference(
  * (would read as an image ID). So the familiar form always parses back to the same reference.
  */
 function familiarString(domain: string, path: string, suffix: string): string {
-  const name = `${domain}/${path}`;
+  const name = domain === '' ? path : `${domain}/${path}`;
   if (domain !== DEFAULT_DOMAIN) return name + suffix;
 
   const remainder = path.startsWith(OFFICIAL_REPOSITORY_PREFIX) ? path.slice(OFFICIAL_REPOSITORY_PREFIX.length) : path;
@@ -98,6 +103,14 @@ function familiarString(domain: string, path: string, suffix: string): string {
   if (slash !== -1 && looksLikeDomain(short.slice(0, slash))) return name + suffix;
   if (IMAGE_ID.test(short + suffix)) return name + suffix;
   return short + suffix;
+}
+
+/**
+ * Tells whether Docker's `Parse` reads a first component that `splitDockerDomain` took for a
+ * registry as a path component instead: no port, no valid host name, but a valid component.
+ */
+function isPathNotHost(component: string): boolean {
+  return !component.includes(':') && !isValidHost(component) && pathComponentProblem(component) === undefined;
 }
 
 /** Tells whether Docker reads the first component of a name as a registry rather than as a path component. */
@@ -139,6 +152,8 @@ function splitDomain(input: string, name: string): { domain: string; path: strin
   }
   const first = name.slice(0, slash);
   const hasDomain = slash !== -1 && looksLikeDomain(first);
+  if (hasDomain && isPathNotHost(first)) return { domain: '', path: name };
+
   const domain = !hasDomain || first === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : first;
   const path = hasDomain ? name.slice(slash + 1) : name;
 

@@ -29,6 +29,7 @@ describe('getNewImageName', () => {
     [`ubuntu:22.04@sha256:${HEX}`, 'ubuntu-22.04-'],
     [ECR_REFERENCE, '123456789012.dkr.ecr.us-east-1.amazonaws.com-some-long-path-very-long-tag-x'],
     ['[::1]:5000/team/img:dev', '1-5000-team-img-dev-'],
+    ['my_registry.local/app', 'my_registry.local-app-latest-'],
     [`registry.example.com/${'a'.repeat(240)}:${'t'.repeat(128)}`, 'registry.example.com-aaaa'],
   ])('gives a valid name for %s', (base, slugStart) => {
     const name = getNewImageName(base);

@@ -135,6 +135,11 @@ const VALID: Valid[] = [
   { input: `ubuntu@${SHA384}`, domain: 'docker.io', path: 'library/ubuntu', digest: SHA384, normalized: `docker.io/library/ubuntu@${SHA384}`, familiar: `ubuntu@${SHA384}` },
   { input: `registry.com:8080/myapp:tag2@${SHA512}`, domain: 'registry.com:8080', path: 'myapp', tag: 'tag2', digest: SHA512, normalized: `registry.com:8080/myapp:tag2@${SHA512}`, familiar: `registry.com:8080/myapp:tag2@${SHA512}` },
 
+  // A first component with `.` that is no valid host name but a valid path component is, in
+  // Docker's Parse, part of the path, and the reference has no registry.
+  { input: 'my_registry.local/app', domain: '', path: 'my_registry.local/app', normalized: 'my_registry.local/app', familiar: 'my_registry.local/app' },
+  { input: `a.b_c/x/y:tag@${SHA256}`, domain: '', path: 'a.b_c/x/y', tag: 'tag', digest: SHA256, normalized: `a.b_c/x/y:tag@${SHA256}`, familiar: `a.b_c/x/y:tag@${SHA256}` },
+
   // A 64-hex name is valid with a registry, and its familiar form keeps the registry so it
   // is not read back as an image ID.
   { input: `docker.io/${IMAGE_ID}`, domain: 'docker.io', path: `library/${IMAGE_ID}`, normalized: `docker.io/library/${IMAGE_ID}`, familiar: `docker.io/library/${IMAGE_ID}` },
@@ -283,7 +288,7 @@ describe('parseImageReference', () => {
     it('splits domain and path', () => {
       expect(parsed.domain).toBe(row.domain);
       expect(parsed.path).toBe(row.path);
-      expect(parsed.name).toBe(`${row.domain}/${row.path}`);
+      expect(parsed.name).toBe(row.domain === '' ? row.path : `${row.domain}/${row.path}`);
     });
 
     it('keeps tag and digest', () => {
