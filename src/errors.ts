@@ -38,7 +38,7 @@ export interface SandboxImageErrorDetails {
   address?: string;
   /** The HTTP status code the engine returned. */
   statusCode?: number;
-  /** The Dockerfile instruction that failed, such as `RUN sh /tmp/.sandbox-image/provision.sh`. */
+  /** The Dockerfile instruction that failed, such as `RUN ["/bin/sh", "/.sandbox-image/provision.sh", "provision"]`. */
   step?: string;
   /** The exit code of the failing build step, when the engine reported one. */
   exitCode?: number;

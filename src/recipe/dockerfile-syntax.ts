@@ -8,7 +8,7 @@
  * form do not. Newlines are rejected before rendering because no word can hold one.
  */
 
-/** Longest physical Dockerfile line the parser reads (Docker Engine 20.10 and BuildKit). */
+/** Maximum length in bytes of a physical Dockerfile line that the parser reads (measured on Docker Engine 20.10). */
 export const MAX_LINE_BYTES = 65_535;
 
 /** Renders a JSON array for RUN, CMD and ENTRYPOINT, such as `["/bin/sh", "-c", "echo hi"]`. */

@@ -173,34 +173,34 @@ install_with_apt() {
   return "$status"
 }
 
-# Appends a package name to the space-separated list `wanted` unless it is there already.
+# Appends a package name to the space-separated list `package_list` unless it is there already.
 add_package() {
-  case " $wanted " in
+  case " $package_list " in
     *" $1 "*) ;;
-    *) wanted="${wanted:+$wanted }$1" ;;
+    *) package_list="${package_list:+$package_list }$1" ;;
   esac
 }
 
 # Installs the recipe's packages, mapped for the family, and sudo and sshd when missing.
 provision_packages() {
   family=$(distribution_family)
-  wanted=
+  package_list=
   while IFS= read -r package; do
     if [ -n "$package" ]; then add_package "$(package_name "$package" "$family")"; fi
   done <"$context/values/packages"
   if [ "$want_user" = 1 ] && [ "$want_sudo" = nopasswd ] && ! has sudo; then add_package sudo; fi
   if [ "$want_ssh" = 1 ] && ! has sshd; then add_package "$(package_name openssh-server "$family")"; fi
-  [ -n "$wanted" ] || return 0
+  [ -n "$package_list" ] || return 0
 
   looked_for=$(family_managers "$family")
   manager=$(find_package_manager "$looked_for")
   if [ -z "$manager" ]; then
-    fail "no package manager found in $(value base) (${family:-unknown} family; looked for: $looked_for), so these packages cannot be installed: $wanted." \
+    fail "no package manager found in $(value base) (${family:-unknown} family; looked for: $looked_for), so these packages cannot be installed: $package_list." \
       "Use a base image with a package manager, or remove the packages from the recipe (sudo = \"none\" and ssh = false when sudo or openssh-server is listed)."
   fi
   # The package names are validated to contain no white space or shell syntax.
   # shellcheck disable=SC2086
-  install_packages "$manager" $wanted
+  install_packages "$manager" $package_list
 }
 
 # --- accounts ----------------------------------------------------------------------------

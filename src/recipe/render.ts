@@ -79,7 +79,7 @@ export function renderSandboxDockerfile(recipe: SandboxRecipe): RenderedRecipe {
 }
 
 /**
- * The instructions before LABEL, in build order: provisioning (packages, user, sudo, sshd,
+ * Lists the instructions before LABEL, in build order: provisioning (packages, user, sudo, sshd,
  * directories) in one layer, files, downloads and their verification, then ENV and WORKDIR,
  * so that the steps see both, then the steps, the final user and ENTRYPOINT/CMD.
  */
@@ -117,15 +117,15 @@ function stepInstructions(recipe: SandboxRecipe, finalUser: string): Instruction
   const instructions: Instruction[] = [];
   let current = 'root';
   recipe.steps.forEach((step, index) => {
-    const wanted = step.user === 'sandbox' ? finalUser : 'root';
-    if (wanted !== current) instructions.push({ text: `USER ${wanted}`, field: `steps[${index}].user` });
-    current = wanted;
+    const stepUser = step.user === 'sandbox' ? finalUser : 'root';
+    if (stepUser !== current) instructions.push({ text: `USER ${stepUser}`, field: `steps[${index}].user` });
+    current = stepUser;
     instructions.push({ text: `RUN ${execForm('/bin/sh', '-c', step.run)}`, field: `steps[${index}].run` });
   });
   return instructions;
 }
 
-/** The Dockerfile parser rejects a physical line longer than {@link MAX_LINE_BYTES}. */
+/** Rejects a physical line longer than {@link MAX_LINE_BYTES}, which the Dockerfile parser cannot read. */
 function checkLineLengths(instructions: Instruction[]): void {
   for (const instruction of instructions) {
     for (const line of instruction.text.split('\n')) {

@@ -98,9 +98,9 @@ function expectedInstructions(recipe: SandboxRecipe, rendered: RenderedRecipe): 
   expected.push({ keyword: 'WORKDIR', flags: [], args: [recipe.workdir] });
   let current = 'root';
   for (const step of recipe.steps) {
-    const wanted = step.user === 'sandbox' ? finalUser : 'root';
-    if (wanted !== current) expected.push({ keyword: 'USER', flags: [], args: [wanted] });
-    current = wanted;
+    const stepUser = step.user === 'sandbox' ? finalUser : 'root';
+    if (stepUser !== current) expected.push({ keyword: 'USER', flags: [], args: [stepUser] });
+    current = stepUser;
     expected.push(run('/bin/sh', '-c', step.run));
   }
   expected.push({ keyword: 'USER', flags: [], args: [finalUser] });
