@@ -232,7 +232,8 @@ delete_entry() {
   replace_with_new "$1"
 }
 
-# Renames a member in the member lists (fourth field) of /etc/group and /etc/gshadow.
+# Renames a member in the member lists (fourth field) of /etc/group and /etc/gshadow, or
+# removes it when the new name is empty.
 rename_member() {
   for file in /etc/group /etc/gshadow; do
     [ -f "$file" ] || continue
@@ -240,7 +241,10 @@ rename_member() {
       NF >= 4 {
         count = split($4, members, ",")
         list = ""
-        for (i = 1; i <= count; i++) list = list (i > 1 ? "," : "") (members[i] == ENVIRON["OLD"] ? ENVIRON["NEW"] : members[i])
+        for (i = 1; i <= count; i++) {
+          member = members[i] == ENVIRON["OLD"] ? ENVIRON["NEW"] : members[i]
+          if (member != "") list = list (list == "" ? "" : ",") member
+        }
         $4 = list
       }
       { print }' "$file" >"$file.sandbox-image"
@@ -264,13 +268,21 @@ ensure_group() {
   fi
 }
 
+# Removes an account. Like userdel, the edit without shadow tools also removes the group of
+# the same name when it is the account's primary group and has no members.
 remove_account() {
   say "removing account $1"
   if has userdel; then
     userdel "$1"
-  else
-    delete_entry /etc/passwd "$1"
-    delete_entry /etc/shadow "$1"
+    return 0
+  fi
+  primary_gid=$(passwd_field "$1" 1 4)
+  delete_entry /etc/passwd "$1"
+  delete_entry /etc/shadow "$1"
+  rename_member "$1" ""
+  if [ "$(group_field "$1" 1 3)" = "$primary_gid" ] && [ -z "$(group_field "$1" 1 4)" ]; then
+    delete_entry /etc/group "$1"
+    delete_entry /etc/gshadow "$1"
   fi
 }
 
@@ -345,7 +357,7 @@ check_uid_conflict() {
   holder=$(passwd_field "$uid" 3 1)
   if [ "$policy" = fail ] && [ -n "$holder" ] && [ "$holder" != "$user_name" ]; then
     fail "UID $uid already belongs to account '$holder' in the base image $(value base)." \
-      "Set uid_conflict to \"take-over\" (rename '$holder' to $user_name) or \"remove\" (delete '$holder'), or choose another user ID."
+      "Set uid_conflict (uidConflict in code) to \"take-over\" to rename '$holder' to $user_name, or to \"remove\" to delete '$holder'; or choose another user ID."
   fi
   if [ "$(passwd_field "$user_name" 1 3)" = 0 ]; then
     fail "account $user_name has UID 0 (root) in the base image $(value base); choose another user name."

@@ -24,11 +24,14 @@ for stub in "$@"; do ln -s /stub.sh "/cases/$name/bin/$stub"; done
 cp -a /context "/cases/$name/context"
 rm -f /etc/os-release /usr/lib/os-release
 if [ -f "/os-release/$name" ]; then cp "/os-release/$name" /etc/os-release; fi
+if [ -f "/setup/$name" ]; then sh "/setup/$name" "/cases/$name/context" || exit 1; fi
 STUB_LOG=/cases/$name/calls PATH="/cases/$name/bin:$PATH" sh "/cases/$name/context/provision.sh" provision >"/cases/$name/output" 2>&1
 echo "status=$?"
 cat "/cases/$name/calls" 2>/dev/null
 echo "uid=$(id -u sandbox 2>/dev/null)"
 echo "sudoers=$(cat /etc/sudoers.d/sandbox-image 2>/dev/null)"
+grep -hE '^(sandbox|ubuntu|users):' /etc/passwd /etc/group /etc/shadow /etc/gshadow | sed 's/^/account=/'
+echo "home=$(ls /home) $(ls /home/sandbox 2>/dev/null | tr '\n' ' ')"
 echo "output:"
 cat "/cases/$name/output"
 `;
@@ -42,6 +45,20 @@ const OS_RELEASE: Record<string, string> = {
   opensuse: 'NAME="openSUSE Tumbleweed"\nID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n',
   arch: "NAME='Arch Linux'\nID=arch\n",
   distroless: 'PRETTY_NAME="Distroless"\nID=debian\n',
+  'take-over-without-shadow': 'ID=debian\n',
+  'remove-without-shadow': 'ID=debian\n',
+};
+
+/** Makes account ubuntu at UID 1000 (in group users), then hides the shadow tools. */
+const WITHOUT_SHADOW_TOOLS = `set -e
+useradd --create-home --user-group --uid 1000 --shell /bin/bash ubuntu
+usermod -a -G users ubuntu
+touch /home/ubuntu/marker
+for tool in useradd usermod userdel groupadd groupmod; do mv "/usr/sbin/$tool" "/usr/sbin/$tool.hidden"; done
+`;
+const SETUP: Record<string, string> = {
+  'take-over-without-shadow': WITHOUT_SHADOW_TOOLS,
+  'remove-without-shadow': `${WITHOUT_SHADOW_TOOLS}echo remove >"$1/values/uid_conflict"\n`,
 };
 
 const recipe = { ...defaultRecipe(), ssh: true, packages: ['git', 'openssh-client', 'dnsutils', 'python3'] };
@@ -53,6 +70,7 @@ function contextFiles(): ContextFile[] {
     { path: 'stub.sh', content: STUB, mode: 0o755 },
     { path: 'run-case.sh', content: RUN_CASE, mode: 0o755 },
     ...Object.entries(OS_RELEASE).map(([name, content]) => ({ path: `os-release/${name}`, content, mode: 0o644 })),
+    ...Object.entries(SETUP).map(([name, content]) => ({ path: `setup/${name}`, content, mode: 0o644 })),
   ];
 }
 
@@ -60,16 +78,30 @@ const DOCKERFILE = `FROM debian:bookworm-slim
 COPY [".sandbox-image", "/context"]
 COPY ["stub.sh", "run-case.sh", "/"]
 COPY ["os-release", "/os-release"]
+COPY ["setup", "/setup"]
 RUN ["/bin/sh", "-c", "mv /usr/bin/apt-get /usr/bin/apt-get.hidden"]
 `;
 
-async function runCase(name: string, ...stubs: string[]): Promise<{ status: string; calls: string[]; uid: string; sudoers: string; output: string }> {
+interface CaseResult {
+  status: string;
+  calls: string[];
+  uid: string;
+  sudoers: string;
+  /** Lines of /etc/passwd, /etc/group, /etc/shadow and /etc/gshadow for sandbox, ubuntu and users. */
+  accounts: string[];
+  /** The entries of /home, then those of /home/sandbox. */
+  home: string;
+  output: string;
+}
+
+async function runCase(name: string, ...stubs: string[]): Promise<CaseResult> {
   const { output } = await runInImage(docker, image, ['/run-case.sh', name, ...stubs]);
   const [report = '', provisionOutput = ''] = output.split('\noutput:\n');
   const lines = report.split('\n');
   const field = (key: string) => lines.find((line) => line.startsWith(`${key}=`))?.slice(key.length + 1) ?? '';
-  const calls = lines.filter((line) => !/^(status|uid|sudoers)=/.test(line) && line.length > 0);
-  return { status: field('status'), calls, uid: field('uid'), sudoers: field('sudoers'), output: provisionOutput };
+  const calls = lines.filter((line) => !/^(status|uid|sudoers|account|home)=/.test(line) && line.length > 0);
+  const accounts = lines.filter((line) => line.startsWith('account=')).map((line) => line.slice('account='.length));
+  return { status: field('status'), calls, uid: field('uid'), sudoers: field('sudoers'), accounts, home: field('home').trim(), output: provisionOutput };
 }
 
 const APT_INSTALL = 'install -y -q --no-install-recommends -o Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-unsafe-io -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
@@ -155,5 +187,35 @@ describe.skipIf(!engineAvailable)(`provision.sh per distribution family on ${tes
     expect(result.calls).toEqual([]);
     expect(result.output).toContain('no package manager found in docker.io/library/debian:bookworm-slim (debian family; looked for: apt-get)');
     expect(result.output).toContain('git openssh-client dnsutils python3 sudo openssh-server');
+  });
+
+  it('takes over an account without shadow tools', async () => {
+    const result = await runCase('take-over-without-shadow', 'apt-get');
+    expect(result.status, result.output).toBe('0');
+    expect(result.accounts.map((line) => line.replace(/^(sandbox:!):\d+:/, '$1:<days>:'))).toEqual([
+      'sandbox:x:1000:1000::/home/sandbox:/bin/bash',
+      'users:x:100:sandbox',
+      'sandbox:x:1000:',
+      'sandbox:!:<days>:0:99999:7:::',
+      'users:*::sandbox',
+      'sandbox:!::',
+    ]);
+    expect(result.home).toBe('sandbox marker');
+    expect(result.uid).toBe('1000');
+  });
+
+  it('removes an account without shadow tools', async () => {
+    const result = await runCase('remove-without-shadow', 'apt-get');
+    expect(result.status, result.output).toBe('0');
+    expect(result.accounts).toEqual([
+      'sandbox:x:1000:1000::/home/sandbox:/bin/bash',
+      'users:x:100:',
+      'sandbox:x:1000:',
+      'sandbox:!:::::::',
+      'users:*::',
+      'sandbox:!::',
+    ]);
+    expect(result.output).toContain('removing account ubuntu');
+    expect(result.uid).toBe('1000');
   });
 });
