@@ -112,6 +112,13 @@ async function tagsInRegistry(registry: string, repository: string, headers: Rec
   return ((await response.json()) as { tags?: string[] }).tags ?? [];
 }
 
+/** Builds a one-label image from the base on the engine at `socket` (the main engine when undefined) and returns its ID. */
+function buildLabelledImage(socket: string | undefined, name: string, variant: string): string {
+  const host = socket ? ['-H', `unix://${socket}`] : [];
+  const dockerfile = `FROM ${BASE}\nLABEL sandbox-image-test.variant=${variant}\n`;
+  return execFileSync('docker', [...host, 'build', '-q', '-t', name, '-'], { input: dockerfile, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] }).trim();
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => new Error('expected a rejection'),
@@ -119,6 +126,8 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+// Only the first test uses the default recipe. The others set `sudo: 'none'`, so their
+// recipe installs no package and their builds need no package mirror.
 describe.skipIf(!runnable)('registry as a shared cache between engines', () => {
   const repositories: string[] = [];
   const repository = (registry: string, label: string) => {
@@ -170,16 +179,43 @@ describe.skipIf(!runnable)('registry as a shared cache between engines', () => {
 
   it('remote engine from DOCKER_HOST pulls', async () => {
     const imageRepository = repository(OPEN_REGISTRY, 'remote');
-    const onA = await managerOn(dockerA, { imageRepository, push: true }).ensure();
+    const onA = await managerOn(dockerA, { imageRepository, sudo: 'none', push: true }).ensure();
     expect(onA.built).toBe(true);
 
-    const remote = new SandboxImageManager({ configFile: false, config: { baseImage: BASE, imageRepository }, env: { DOCKER_HOST: `tcp://${engineBTcp}` } });
+    const remote = new SandboxImageManager({ configFile: false, config: { baseImage: BASE, imageRepository, sudo: 'none' }, env: { DOCKER_HOST: `tcp://${engineBTcp}` } });
     expect(remote.client.address).toContain(engineBTcp);
     const onB = await remote.ensure();
     expect(onB.pulled).toBe(true);
     expect(onB.built).toBe(false);
     expect(onB.imageId).toBe(onA.imageId);
     expect(runOn(engineBSocket, onB.imageName, 'id', '-un')).toBe('sandbox');
+  });
+
+  it('rebuilds a pulled image of another base', async () => {
+    const baseName = `sandbox-image-test-base-${randomBytes(4).toString('hex')}:1`;
+    repositories.push(baseName.split(':')[0]!);
+    const baseOnA = buildLabelledImage(undefined, baseName, 'a');
+    const baseOnB = buildLabelledImage(engineBSocket, baseName, 'b');
+    expect(baseOnB).not.toBe(baseOnA);
+    const imageRepository = repository(OPEN_REGISTRY, 'stale');
+
+    // Without sudo the recipe installs no package, so engine B, whose containers have no route out, can build it.
+    const config = { baseImage: baseName, imageRepository, sudo: 'none' };
+    const onA = await managerOn(dockerA, { ...config, push: true }).ensure();
+    expect(onA.built).toBe(true);
+    expect(onA.baseImageId).toBe(baseOnA);
+
+    const { manager, calls } = countedManagerOnB(config);
+    const events: ProgressEvent[] = [];
+    const onB = await manager.ensure({ onProgress: (event) => events.push(event) });
+    expect(onB.pulled).toBe(false);
+    expect(onB.built).toBe(true);
+    expect(onB.baseImageId).toBe(baseOnB);
+    expect(onB.imageName).toBe(onA.imageName);
+    expect(calls).toContain('pullImage');
+    expect(calls).toContain('buildImage');
+    const stale = events.find((event) => event.type === 'stale');
+    expect(stale && 'reason' in stale ? stale.reason : '').toContain(baseOnB);
   });
 
   it('unreachable registry: PULL_FAILED on B', async () => {
@@ -197,7 +233,7 @@ describe.skipIf(!runnable)('registry as a shared cache between engines', () => {
 
   it('unreachable registry: PUSH_FAILED on A, image kept', async () => {
     const registry = `127.0.0.1:${await closedPort()}`;
-    const manager = managerOn(dockerA, { imageRepository: repository(registry, 'down'), push: true });
+    const manager = managerOn(dockerA, { imageRepository: repository(registry, 'down'), sudo: 'none', push: true });
     const plan = await manager.plan();
 
     const error = await rejection(manager.ensure());
@@ -226,7 +262,7 @@ describe.skipIf(!runnable)('registry as a shared cache between engines', () => {
 
   it('rejected credentials: PUSH_FAILED on A, image kept', async () => {
     const env = authConfig(AUTH_REGISTRY, AUTH_USER, 'wrong-password');
-    const manager = managerOn(dockerA, { imageRepository: repository(AUTH_REGISTRY, 'denied'), push: true }, env);
+    const manager = managerOn(dockerA, { imageRepository: repository(AUTH_REGISTRY, 'denied'), sudo: 'none', push: true }, env);
     const plan = await manager.plan();
 
     const error = await rejection(manager.ensure());
@@ -241,12 +277,12 @@ describe.skipIf(!runnable)('registry as a shared cache between engines', () => {
     const env = authConfig(AUTH_REGISTRY, AUTH_USER, AUTH_PASSWORD);
     const imageRepository = repository(AUTH_REGISTRY, 'allowed');
 
-    const onA = await managerOn(dockerA, { imageRepository, push: true }, env).ensure();
+    const onA = await managerOn(dockerA, { imageRepository, sudo: 'none', push: true }, env).ensure();
     expect(onA.built).toBe(true);
     const basic = `Basic ${Buffer.from(`${AUTH_USER}:${AUTH_PASSWORD}`).toString('base64')}`;
     expect(await tagsInRegistry(AUTH_REGISTRY, imageRepository, { authorization: basic })).toHaveLength(1);
 
-    const { manager, calls } = countedManagerOnB({ imageRepository }, env);
+    const { manager, calls } = countedManagerOnB({ imageRepository, sudo: 'none' }, env);
     const onB = await manager.ensure();
     expect(onB.pulled).toBe(true);
     expect(onB.imageId).toBe(onA.imageId);
