@@ -128,7 +128,7 @@ function runCredentialHelper(helper: string, server: string): Promise<RegistryAu
     }, HELPER_TIMEOUT_MS);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    // A helper that exits before reading stdin makes the write fail with EPIPE; its exit code tells the rest.
+    // A helper that exits before reading stdin makes the write fail with EPIPE, and its exit code decides the result.
     child.stdin.on('error', () => undefined);
     child.on('error', (error) => {
       clearTimeout(timer);

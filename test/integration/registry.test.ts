@@ -46,12 +46,12 @@ const missing = Object.entries(prerequisites).filter(([, ok]) => !ok).map(([name
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const runnable = missing.length === 0 || (inCi && testEngineKind === 'docker');
 
-/** A repository on `registry` unique to this run. */
+/** Returns a repository on `registry` unique to this run. */
 function uniqueRegistryRepository(registry: string, label: string): string {
   return `${registry}/sandbox-image-test-${label}-${randomBytes(4).toString('hex')}/sandbox`;
 }
 
-/** A loopback port with nothing listening: bound once by the OS, then closed. */
+/** Returns a loopback port with nothing listening: bound once by the OS, then closed. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,7 +80,7 @@ function managerOn(docker: Dockerode, config: Record<string, unknown>, env: Reco
   return new SandboxImageManager({ docker, configFile: false, config: { baseImage: BASE, ...config }, env });
 }
 
-/** A manager on engine B whose client records its calls. */
+/** Creates a manager on engine B whose client records its calls. */
 function countedManagerOnB(config: Record<string, unknown>, env: Record<string, string> = {}): { manager: SandboxImageManager; calls: string[] } {
   const { client, calls } = countCalls(managerOn(dockerB, config, env).client);
   return { manager: new SandboxImageManager({ docker: client, configFile: false, config: { baseImage: BASE, ...config }, env }), calls };
@@ -215,7 +215,8 @@ describe.skipIf(!runnable)('registry as a shared cache between engines', () => {
     expect(calls).toContain('pullImage');
     expect(calls).toContain('buildImage');
     const stale = events.find((event) => event.type === 'stale');
-    expect(stale && 'reason' in stale ? stale.reason : '').toContain(baseOnB);
+    expect(stale).toBeDefined();
+    expect((stale as { reason: string }).reason).toContain(baseOnB);
   });
 
   it('unreachable registry: PULL_FAILED on B', async () => {
