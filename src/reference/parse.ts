@@ -152,18 +152,20 @@ function splitDomain(input: string, name: string): { domain: string; path: strin
   }
   const first = name.slice(0, slash);
   const hasDomain = slash !== -1 && looksLikeDomain(first);
+  const remote = hasDomain ? name.slice(slash + 1) : name;
+  checkLowercase(input, remote);
   if (hasDomain && isPathNotHost(first)) return { domain: '', path: name };
 
   const domain = !hasDomain || first === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : first;
-  const path = hasDomain ? name.slice(slash + 1) : name;
+  const isOfficial = domain === DEFAULT_DOMAIN && remote.length > 0 && !remote.includes('/');
+  return { domain, path: isOfficial ? OFFICIAL_REPOSITORY_PREFIX + remote : remote };
+}
 
-  if (path.toLowerCase() !== path) {
-    throw invalidReference(
-      input,
-      `repository name ${JSON.stringify(path)} must be lowercase`,
-      `Write it as ${JSON.stringify(path.toLowerCase())}.`,
-    );
-  }
-  const isOfficial = domain === DEFAULT_DOMAIN && path.length > 0 && !path.includes('/');
-  return { domain, path: isOfficial ? OFFICIAL_REPOSITORY_PREFIX + path : path };
+function checkLowercase(input: string, path: string): void {
+  if (path.toLowerCase() === path) return;
+  throw invalidReference(
+    input,
+    `repository name ${JSON.stringify(path)} must be lowercase`,
+    `Write it as ${JSON.stringify(path.toLowerCase())}.`,
+  );
 }

@@ -180,6 +180,7 @@ const INVALID: Invalid[] = [
   { input: 'test:5000/Uppercase/lowercase:tag', part: 'repository name "Uppercase/lowercase" must be lowercase' },
   { input: 'Foo/FarB', part: 'repository name "FarB" must be lowercase' },
   { input: IMAGE_ID.toUpperCase(), part: 'must be lowercase' },
+  { input: 'my_registry.local/App', part: 'repository name "App" must be lowercase' },
 
   // Leading, trailing and repeated separators.
   { input: '-docker', part: 'path component "-docker" starts with a separator' },
