@@ -95,15 +95,24 @@ export function runInImage(image: string, ...command: string[]): string {
 }
 
 /**
- * IDs and commands of all containers, build containers included, whose command line contains
- * `marker`. Docker lists the classic builder's containers with `ps -a`; Podman lists its
- * build containers only with `ps -a --external`.
+ * Containers, build containers included, whose ID, image, command or name contains `marker`.
+ * Docker lists the classic builder's containers with `ps -a`, and their command carries the
+ * RUN step. Podman lists its build containers only with `ps -a --external`, with the command
+ * `buildah` and the name `<base image name>-working-container`, so there the marker must be
+ * in the base image's name.
  */
 export function containersWithMarker(marker: string): string[] {
   const [program, ...options] = engineCli();
-  const listing = execFileSync(program, [...options, 'ps', '-a', ...(testEngineKind === 'podman' ? ['--external'] : []), '--no-trunc', '--format', '{{.ID}} {{.Image}} {{.Command}}'], {
-    encoding: 'utf8',
-  });
+  const external = testEngineKind === 'podman' ? ['--external'] : [];
+  const format = '{{.ID}} {{.Image}} {{.Command}} {{.Names}}';
+  const list = () => execFileSync(program, [...options, 'ps', '-a', ...external, '--no-trunc', '--format', format], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  let listing: string;
+  try {
+    listing = list();
+  } catch {
+    // `podman ps --external` fails when a build container goes away while it lists; once more.
+    listing = list();
+  }
   return listing.split('\n').filter((line) => line.includes(marker));
 }
 
