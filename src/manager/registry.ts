@@ -29,7 +29,7 @@ export function registryOf(repository: string): string | undefined {
   const slash = repository.indexOf('/');
   const first = slash === -1 ? '' : repository.slice(0, slash);
   const explicit = first.includes('.') || first.includes(':') || first === 'localhost';
-  return explicit && domain !== 'localhost' ? domain : undefined;
+  return explicit && domain !== '' && domain !== 'localhost' ? domain : undefined;
 }
 
 /** Tells whether derived images in this repository are looked up in, pulled from and pushed to a registry. */
@@ -145,10 +145,10 @@ export async function pushDerivedImage(
   env: Environment,
 ): Promise<void> {
   const registry = parseImageReference(imageName).domain;
-  if (registry === 'localhost') {
+  if (registry === 'localhost' || registry === '') {
     throw new SandboxImageError(
       'PUSH_FAILED',
-      `Cannot push ${imageName}: a repository on bare localhost is local-only. ` +
+      `Cannot push ${imageName}: its repository names no registry host (a repository on bare localhost is local-only). ` +
         'Set image_repository to a repository on a registry, such as registry.example.com:5000/team/sandbox.',
       { details: { image: imageName, registry } },
     );

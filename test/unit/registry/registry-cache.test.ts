@@ -90,6 +90,7 @@ describe('registryOf', () => {
     ['registry.example.com/team/sandbox', 'registry.example.com'],
     ['docker.io/team/sandbox', 'docker.io'],
     ['[::1]:5000/sandbox', '[::1]:5000'],
+    ['my_registry.local/app', undefined],
   ])('%s', (repository, registry) => {
     expect(registryOf(repository)).toBe(registry);
     expect(isRegistryRepository(repository)).toBe(registry !== undefined);
