@@ -97,6 +97,8 @@ function bodyInstructions(recipe: SandboxRecipe, base: string): Instruction[] {
     const copy = `COPY --chown=${entry.owner ?? '0:0'} ${expandedExecForm(`files/${index}`, entry.path)}`;
     instructions.push({ text: copy, field: `files[${index}].path` });
   });
+  // NOTE: ADD stores a download with mode 0600, so the chmod of the finish step copies the
+  // file into one more layer, and a download takes its size twice in the image.
   recipe.downloads.forEach((entry, index) => {
     const add = `ADD --chown=${entry.owner ?? '0:0'} ${expandedExecForm(entry.url, entry.path)}`;
     instructions.push({ text: add, field: `downloads[${index}]` });
