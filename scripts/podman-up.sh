@@ -37,7 +37,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The API answers `GET /_ping` with `OK` once it is ready.
+# The API returns `OK` for `GET /_ping` once it is ready.
 service_answers() {
   curl -fsS --max-time 2 --unix-socket "$socket" http://d/_ping >/dev/null 2>&1
 }

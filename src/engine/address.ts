@@ -18,10 +18,10 @@ export interface EngineAddress {
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
- * Resolves the engine address, in order: `DOCKER_HOST` (unix, tcp with the TLS variables,
- * ssh); the Docker context named by `DOCKER_CONTEXT` or `currentContext` in the Docker
- * config; rootless, Docker Desktop and Podman sockets that exist; `/var/run/docker.sock`.
- * Each attempt is logged on the `sandbox-image` debug namespace.
+ * Resolves the engine address. The first of these wins: `DOCKER_HOST` (unix, tcp with the TLS
+ * variables, ssh), then the Docker context named by `DOCKER_CONTEXT` or by `currentContext` in
+ * the Docker config, then the first existing socket of {@link socketCandidates}, and finally
+ * `/var/run/docker.sock`. Each attempt is logged on the `sandbox-image` debug namespace.
  *
  * @throws {SandboxImageError} `ENGINE_UNAVAILABLE` for a malformed `DOCKER_HOST` or an unknown context.
  */
@@ -51,8 +51,9 @@ export function resolveEngineAddress(env: Environment = process.env, home: strin
 }
 
 /**
- * Sockets tried in order: rootless Docker and Docker Desktop first, since a user who runs them
- * means them; then the system socket; then Podman's sockets, used only when no Docker exists.
+ * Lists the sockets to try, in order. Rootless Docker and Docker Desktop come first, because a
+ * user who runs them means to use them. The system socket follows, and Podman's sockets come
+ * last, so they are used only when no Docker socket exists.
  */
 export function socketCandidates(env: Environment, home: string): { path: string; origin: string }[] {
   const runtimeDirectory = env.XDG_RUNTIME_DIR;

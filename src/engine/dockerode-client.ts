@@ -85,6 +85,9 @@ export class DockerodeClient implements DockerClient {
     } catch (error) {
       throw toEngineError(error, context);
     }
+    // Aborting destroys the request. Docker then stops the build and removes its container.
+    // NOTE: Podman 4.3 runs the build to its end after the client disconnected; nothing is
+    // tagged, but the build container lives until then and its untagged image remains.
     const state = new BuildStreamState(options.onEvent);
     try {
       await readProgressStream(stream, (message) => state.handle(message), context);

@@ -38,7 +38,7 @@ export function decideFreshness(
   return { fresh: true, baseImageId: base.id };
 }
 
-/** Whether {@link decideFreshness} needs the base image under this config. */
+/** Tells whether {@link decideFreshness} needs the base image under this config. */
 export function needsBase(config: Pick<SandboxConfig, 'rebuild'>): boolean {
   return config.rebuild === 'if-stale';
 }

@@ -21,7 +21,7 @@ export function platformOf(image: Pick<ImageDetails, 'os' | 'architecture' | 'va
   return [image.os, image.architecture, image.variant].filter(Boolean).join('/');
 }
 
-/** What {@link buildTimeLabels} records besides the recipe's own labels. */
+/** The facts {@link buildTimeLabels} records besides the recipe's own labels. */
 export interface BuildTimeFacts {
   version: string;
   base: ImageDetails;
@@ -45,7 +45,7 @@ export function buildTimeLabels(facts: BuildTimeFacts): Record<string, string> {
 }
 
 /**
- * The base's digest in its own repository. An image pulled from several repositories has one
+ * Returns the base's digest in its own repository. An image pulled from several repositories has one
  * repo digest per repository; Docker lists Docker Hub images without the `docker.io/` prefix.
  */
 function repoDigestOf(base: ImageDetails, repository: string): string | undefined {

@@ -26,16 +26,16 @@ export interface BuildLock {
 }
 
 /**
- * A holder refreshes its lock every `UPDATE_MS`; a lock not refreshed for `STALE_MS` belongs
- * to a dead process (killed, or its machine slept) and is taken over. A waiter polling every
- * `POLL_MS` therefore takes over a killed holder's lock within `STALE_MS + POLL_MS`.
+ * A holder refreshes its lock every `UPDATE_MS`. A lock not refreshed for `STALE_MS` belongs
+ * to a dead process (killed, or its machine slept) and is taken over, so a waiter polling
+ * every `POLL_MS` takes over a killed holder's lock within `STALE_MS + POLL_MS`.
  */
 const STALE_MS = 10_000;
 const UPDATE_MS = 2_000;
 const POLL_MS = 250;
 
 /**
- * The lock path for one derived image on one engine. proper-lockfile creates the directory
+ * Returns the lock path for one derived image on one engine. proper-lockfile creates the directory
  * `<path>.lock` as the lock itself.
  */
 export function buildLockPath(engineAddress: string, imageName: string, directory = join(tmpdir(), 'sandbox-image-locks')): string {
@@ -44,7 +44,7 @@ export function buildLockPath(engineAddress: string, imageName: string, director
 }
 
 /**
- * The address with a unix socket's symbolic links resolved, so that processes reaching one
+ * Returns the address with a unix socket's symbolic links resolved, so that processes reaching one
  * engine through `/run/docker.sock` and `/var/run/docker.sock` share a lock.
  */
 function canonicalAddress(address: string): string {

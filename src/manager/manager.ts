@@ -119,7 +119,7 @@ export interface InspectResult {
   image: ImageDetails | undefined;
   /** Whether `ensure` would reuse the image without building. */
   fresh: boolean;
-  /** Why `ensure` would build, when `fresh` is false. */
+  /** The reason `ensure` would build, when `fresh` is false. */
   reason: string | undefined;
 }
 
@@ -230,7 +230,7 @@ export class SandboxImageManager {
   }
 
   /**
-   * The lock-free fast path: an existing fresh image, found with at most two inspects. Under
+   * Looks for an existing fresh image without the lock, with at most two inspects. Under
    * `pull: 'always'` with `rebuild: 'if-stale'` the base must be pulled first, so the check
    * happens under the lock instead.
    */
@@ -266,7 +266,7 @@ export class SandboxImageManager {
 
   /**
    * Holds the cross-process lock of the image and, under it, checks again (another process
-   * may have built the image meanwhile), pulls the base when the policy asks, then builds.
+   * may have built the image meanwhile), pulls the base when the pull policy requires it, then builds.
    */
   private async ensureLocked(plan: EnsurePlan, shared: SharedRun<ProgressEvent>): Promise<Outcome> {
     const { signal, emit } = shared;

@@ -1,4 +1,4 @@
-/** What a shared task receives: a signal that fires only when every caller gave up, and the callers' listeners. */
+/** The arguments of a shared task: a signal that fires only when every caller gave up, and the callers' listeners. */
 export interface SharedRun<E> {
   signal: AbortSignal;
   emit: (event: E) => void;
@@ -24,14 +24,14 @@ interface Flight<T, E> {
  * Shares one running task per key among concurrent callers in this process.
  *
  * A caller whose signal fires is rejected with `abortError()` at once, unless it is the last
- * one waiting: then the shared task is aborted and the caller is rejected after the task has
- * settled, so its clean-up (stream closed, lock released) is done when the caller sees the
- * error. A new call for the key after that point starts a new task.
+ * one waiting. In that case the shared task is aborted, and the caller is rejected only after
+ * the task has settled, so the task's clean-up (stream closed, lock released) is done when the
+ * caller sees the error. A new call for the key after that point starts a new task.
  */
 export class SingleFlight<T, E = never> {
   private readonly running = new Map<string, Flight<T, E>>();
 
-  /** Runs `task` for `key`, or joins the run already in progress; `joined` tells which. */
+  /** Runs `task` for `key`, or joins the run already in progress, and reports which in `joined`. */
   run(
     key: string,
     task: (shared: SharedRun<E>) => Promise<T>,
