@@ -43,7 +43,7 @@ async function ensureFails(config: SandboxConfigInput): Promise<Error> {
 }
 
 /** Tags a helper base image built from `dockerfile`; it is removed after the tests. */
-async function helperImage(label: string, dockerfile: string, networkMode?: string): Promise<string> {
+async function helperImage(label: string, dockerfile: string, networkMode = 'none'): Promise<string> {
   const name = `${uniqueRepository(label)}:base`;
   helperImages.push(name);
   await buildTestImage(docker, name, dockerfile, [], networkMode);
@@ -171,7 +171,7 @@ describe.skipIf(!engineAvailable)(`recipe builds on ${testEngineKind} ${engineSk
           " && printf 'root:x:0:\\n' > /rootfs/etc/group && printf 'root:*::0:::::\\n' > /rootfs/etc/shadow",
           '',
         ].join('\n'),
-        testBuildNetwork,
+        testBuildNetwork ?? 'default',
       );
       base = await helperImage('recipe-busybox-base', `FROM scratch\nCOPY --from=${rootfs} /rootfs /\nCMD ["sh"]\n`);
     });

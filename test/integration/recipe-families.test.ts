@@ -107,7 +107,7 @@ async function runCase(name: string, ...stubs: string[]): Promise<CaseResult> {
 const APT_INSTALL = 'install -y -q --no-install-recommends -o Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-unsafe-io -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
 
 describe.skipIf(!engineAvailable)(`provision.sh per distribution family on ${testEngineKind} ${engineSkipReason}`, () => {
-  beforeAll(() => buildTestImage(docker, image, DOCKERFILE, contextFiles()));
+  beforeAll(() => buildTestImage(docker, image, DOCKERFILE, contextFiles(), 'none'));
   afterAll(() => removeImages(docker, [image]));
 
   it('uses apt-get on Ubuntu', async () => {
