@@ -44,6 +44,7 @@ export function checkRecipe(recipe: SandboxRecipe): void {
     rejectIf(recipe.user.uid === 0 ? 'is 0; a recipe that runs as root has no user' : undefined, 'user.uid', recipe.user.uid);
     rejectIf(checkId(recipe.user.gid), 'user.gid', recipe.user.gid);
     rejectIf(checkAccountPath(recipe.user.home), 'user.home', recipe.user.home);
+    rejectIf(recipe.user.home.replace(/\/+$/, '') === '' ? 'is the root directory, which would become the user\'s; use a directory such as /home/sandbox' : undefined, 'user.home', recipe.user.home);
     rejectIf(checkAccountPath(recipe.user.shell), 'user.shell', recipe.user.shell);
     const { uidConflict, sudo } = recipe.user;
     rejectIf(['take-over', 'fail', 'remove'].includes(uidConflict) ? undefined : 'is not "take-over", "fail" or "remove"', 'user.uidConflict', uidConflict);

@@ -379,11 +379,20 @@ provision_user() {
   ensure_group
   if [ -z "$(passwd_field "$user_name" 1 1)" ]; then create_account; else update_account; fi
 
+  home_is_new=0
   if [ ! -d "$home" ]; then
     mkdir -p "$home"
     if [ -d /etc/skel ]; then cp -a /etc/skel/. "$home"/; fi
+    home_is_new=1
   fi
-  chown -R "$uid:$gid" "$home"
+  # A home outside /home that existed before, such as /opt/app, may hold files of other
+  # accounts, so only the directory itself changes owner there.
+  case "$home_is_new:$home" in
+    1:*|*:/home/*) chown -R "$uid:$gid" "$home" ;;
+    *)
+      if [ -n "$(find "$home" -maxdepth 0 -user "$uid")" ]; then chown -R "$uid:$gid" "$home"; else chown "$uid:$gid" "$home"; fi
+      ;;
+  esac
   [ "$(passwd_field "$user_name" 1 3)" = "$uid" ] || fail "user $user_name does not have UID $uid after provisioning"
 }
 
