@@ -3,7 +3,7 @@ import { availabilityVariable } from '../support/engine.js';
 import Dockerode from 'dockerode';
 import { resolveEngineAddress } from '../../src/engine/address.js';
 
-/** The engine a project tests: its `SANDBOX_IMAGE_TEST_ENGINE` env value, else Docker. */
+/** Returns the engine a project tests: its `SANDBOX_IMAGE_TEST_ENGINE` env value, else Docker. */
 function engineOf(project: TestProject): 'docker' | 'podman' {
   return project.config.env?.SANDBOX_IMAGE_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
 }
@@ -14,7 +14,7 @@ function clientFor(kind: 'docker' | 'podman'): Dockerode {
 }
 
 /**
- * Checks once per project that its engine answers. In CI (CI=true) a missing engine fails the
+ * Checks once per project that its engine responds to a ping. In CI (CI=true) a missing engine fails the
  * run, because integration tests must not be skipped there; elsewhere the tests are skipped
  * with the reason.
  */

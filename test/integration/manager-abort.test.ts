@@ -31,7 +31,7 @@ async function eventually(condition: () => boolean, timeoutMs: number): Promise<
 }
 
 /**
- * A manager building from a base owned by this test, named after `marker`, so that Podman's
+ * Creates a manager building from a base owned by this test, named after `marker`, so that Podman's
  * build container (named after its base image) carries the marker as Docker's does.
  */
 async function managerWithMarker(marker: string, config: SandboxConfigInput): Promise<SandboxImageManager> {

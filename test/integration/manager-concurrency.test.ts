@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,10 +27,13 @@ describe.skipIf(!engineAvailable)(`manager concurrency on ${testEngineKind} ${en
     const outcomes = await Promise.all(children.map((child) => child.outcome));
 
     // Joined callers in this process receive the one build's events too, so builds here are
-    // counted by result; each child has a single caller, so its build-started events count.
+    // counted by result. Each child has a single caller, so its build-started events count.
     const childEvents = readChildEvents(eventFile);
     const childBuilds = childEvents.filter((event) => event.type === 'build-started');
     const inProcessBuilds = results.filter((result) => result.built);
+    if (inProcessBuilds.length + childBuilds.length !== 1) {
+      console.log(`builds in this process: ${inProcessBuilds.length}; children's debug output:\n${readFileSync(`${eventFile}.stderr`, 'utf8')}`);
+    }
     expect(inProcessBuilds.length + childBuilds.length).toBe(1);
 
     const imageIds = new Set(results.map((result) => result.imageId));

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SandboxImageManager, type SandboxConfigInput } from '../../src/index.js';
 import { LABELS } from '../../src/manager/labels.js';
-import { countingClient, createTestDocker, engineAvailable, engineSkipReason, removeRepository, testEngineKind, uniqueRepository, uniqueSuffix } from '../support/engine.js';
+import { NO_PACKAGES, countingClient, createTestDocker, engineAvailable, engineSkipReason, removeRepository, testEngineKind, uniqueRepository, uniqueSuffix } from '../support/engine.js';
 
 const docker = createTestDocker();
 const repository = uniqueRepository('recipe');
@@ -12,7 +12,7 @@ const runValue = uniqueSuffix();
 const changedRecipe: SandboxConfigInput = { steps: [{ run: 'touch /recipe-changed', user: 'root' }] };
 
 function managerWith(config: SandboxConfigInput): SandboxImageManager {
-  return new SandboxImageManager({ docker, configFile: false, env: {}, config: { imageRepository: repository, env: { RUN: runValue }, ...config } });
+  return new SandboxImageManager({ docker, configFile: false, env: {}, config: { ...NO_PACKAGES, imageRepository: repository, env: { RUN: runValue }, ...config } });
 }
 
 describe.skipIf(!engineAvailable)(`manager recipe keys on ${testEngineKind} ${engineSkipReason}`, () => {
@@ -32,7 +32,7 @@ describe.skipIf(!engineAvailable)(`manager recipe keys on ${testEngineKind} ${en
       const calls: string[] = [];
       const config = expected === plain ? {} : changedRecipe;
       const counted = countingClient(managerWith(config).client, calls);
-      const again = await new SandboxImageManager({ docker: counted, configFile: false, env: {}, config: { imageRepository: repository, env: { RUN: runValue }, ...config } }).ensure();
+      const again = await new SandboxImageManager({ docker: counted, configFile: false, env: {}, config: { ...NO_PACKAGES, imageRepository: repository, env: { RUN: runValue }, ...config } }).ensure();
       expect(again.built).toBe(false);
       expect(again.imageName).toBe(expected.imageName);
       expect(again.imageId).toBe(expected.imageId);

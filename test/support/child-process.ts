@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SandboxConfigInput } from '../../src/config/types.js';
 import type { EnsureResult } from '../../src/manager/manager.js';
@@ -28,7 +28,8 @@ export function runEnsureChild(config: SandboxConfigInput, eventFile: string): E
     ['--import', 'tsx', '--import', './test/support/register-sh-text.mjs', 'test/support/ensure-child.ts'],
     {
       cwd: root,
-      env: { ...process.env, DOCKER_HOST: testDockerHost(), SANDBOX_IMAGE_CHILD_INPUT: JSON.stringify({ config, eventFile }) },
+      // DEBUG makes the child's decisions (cache hits, staleness, lock waits) readable in its stderr file.
+      env: { ...process.env, DEBUG: 'sandbox-image*', DEBUG_COLORS: '0', DOCKER_HOST: testDockerHost(), SANDBOX_IMAGE_CHILD_INPUT: JSON.stringify({ config, eventFile }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -39,6 +40,8 @@ export function runEnsureChild(config: SandboxConfigInput, eventFile: string): E
   const outcome = new Promise<ChildOutcome | undefined>((resolveOutcome, reject) => {
     child.on('error', reject);
     child.on('close', () => {
+      // The child's stderr carries its `debug` output when DEBUG is set, for a failure's analysis.
+      appendFileSync(`${eventFile}.stderr`, stderr);
       const line = stdout.trim().split('\n').at(-1);
       if (!line) return resolveOutcome(undefined);
       try {
@@ -51,7 +54,7 @@ export function runEnsureChild(config: SandboxConfigInput, eventFile: string): E
   return { process: child, outcome };
 }
 
-/** The events that ensure children appended to `eventFile`, each with the child's pid. */
+/** Reads the events that ensure children appended to `eventFile`, each with the child's pid. */
 export function readChildEvents(eventFile: string): Array<ProgressEvent & { pid: number }> {
   if (!existsSync(eventFile)) return [];
   return readFileSync(eventFile, 'utf8')

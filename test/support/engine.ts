@@ -20,18 +20,18 @@ export function createTestDocker(): Dockerode {
   return new Dockerode(resolveEngineAddress().options);
 }
 
-/** The test engine's address as a DOCKER_HOST value, for child processes. */
+/** Returns the test engine's address as a DOCKER_HOST value, for child processes. */
 export function testDockerHost(): string {
   if (testEngineKind === 'podman') return `unix://${podmanSocket}`;
   return resolveEngineAddress().address;
 }
 
-/** The environment variable through which the global setup reports this engine's availability. */
+/** Returns the environment variable through which the global setup reports an engine's availability. */
 export function availabilityVariable(kind: string = testEngineKind): string {
   return `SANDBOX_IMAGE_ENGINE_AVAILABLE_${kind.toUpperCase()}`;
 }
 
-/** Whether the test engine answers; set by the global setup. */
+/** Whether the test engine responded to a ping in the global setup. */
 export const engineAvailable = process.env[availabilityVariable()] === '1';
 
 /** Why integration tests are skipped, for the skip message. */
@@ -44,7 +44,7 @@ export const engineSkipReason = process.env[`${availabilityVariable()}_SKIP_REAS
 export const NO_PACKAGES = { sudo: 'none' } as const;
 
 /**
- * A recipe step that runs for `seconds` and carries `marker` in its command line, so the
+ * Returns a recipe step that runs for `seconds` and carries `marker` in its command line, so the
  * build container can be found with {@link containersWithMarker}, and so that no other run's
  * layer cache can satisfy the step.
  */
@@ -52,12 +52,12 @@ export function slowStep(seconds: number, marker: string): { run: string; user: 
   return { run: `sleep ${seconds}; : ${marker}`, user: 'root' };
 }
 
-/** A random hex suffix for names of images, containers and files a test creates. */
+/** Returns a random hex suffix for names of images, containers and files a test creates. */
 export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** A repository unique to one test, so parallel tests never share derived images. */
+/** Returns a repository unique to one test, so parallel tests never share derived images. */
 export function uniqueRepository(label: string): string {
   return `localhost/sandbox-image-test-${label}-${uniqueSuffix()}`;
 }
@@ -76,7 +76,7 @@ export async function removeRepository(docker: Dockerode, repository: string): P
   }
 }
 
-/** The command line of the test engine's CLI, for `run` and `ps`. */
+/** Returns the command line of the test engine's CLI, for `run` and `ps`. */
 function engineCli(): [string, ...string[]] {
   return testEngineKind === 'podman' ? ['podman', '--runtime', 'runc', '--cgroup-manager', 'cgroupfs'] : ['docker'];
 }

@@ -64,7 +64,7 @@ export class FakeDockerClient implements DockerClient {
     this.address = address;
   }
 
-  /** How many times `method` was called. */
+  /** Returns how many times `method` was called. */
   count(method: FakeMethod): number {
     return this.calls.filter((call) => call.method === method).length;
   }
@@ -92,7 +92,7 @@ export class FakeDockerClient implements DockerClient {
     return image;
   }
 
-  /** The image a name or ID refers to, without recording a call. */
+  /** Returns the image a name or ID refers to, without recording a call. */
   lookup(nameOrId: string): ImageDetails | undefined {
     const id = this.tags.get(nameOrId) ?? nameOrId;
     const image = this.images.get(id) ?? [...this.images.values()].find((candidate) => candidate.id.startsWith(`sha256:${nameOrId}`));
@@ -226,7 +226,7 @@ function hashId(identity: string): string {
   return `sha256:${createHash('sha256').update(identity).digest('hex')}`;
 }
 
-/** An error shaped as dockerode reports HTTP errors, for injection into lower layers. */
+/** Creates an error shaped as dockerode reports HTTP errors, for injection into lower layers. */
 export function engineError(statusCode: number, message: string): Error & { statusCode: number } {
   return Object.assign(new Error(`(HTTP code ${statusCode}) ${message}`), { statusCode, json: { message } });
 }

@@ -13,7 +13,7 @@ let esm: ErrorModule;
 let cjs: ErrorModule;
 
 /**
- * The package's built copies: dist/ when `npm run build` made it (as in CI), else a fresh
+ * Returns the package's built copies: dist/ when `npm run build` made it (as in CI), else a fresh
  * tsup build of the library entry inside node_modules/.cache, where imports still resolve.
  */
 function builtCopies(): { esmPath: string; cjsPath: string } {
