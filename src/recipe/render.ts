@@ -93,6 +93,8 @@ function bodyInstructions(recipe: SandboxRecipe, base: string): Instruction[] {
     { text: `COPY ${expandedExecForm(CONTEXT_DIRECTORY, IMAGE_CONTEXT_PATH)}`, field: 'user' },
     { text: `RUN ${execForm('/bin/sh', PROVISION_SCRIPT, 'provision')}`, field: 'user' },
   ];
+  // NOTE: Podman 4.3 (buildah 1.28) failed to COPY to a destination with a non-ASCII
+  // character such as `é` in a manual check; Docker Engine 20.10 copies it.
   recipe.files.forEach((entry, index) => {
     const copy = `COPY --chown=${entry.owner ?? '0:0'} ${expandedExecForm(`files/${index}`, entry.path)}`;
     instructions.push({ text: copy, field: `files[${index}].path` });
