@@ -30,6 +30,8 @@ export interface CommandLine {
   keep: number | undefined;
   olderThanHours: number | undefined;
   dryRun: boolean;
+  /** `--repository REPO` of `ls` and `prune`: only derived images of that repository. */
+  repository: string | undefined;
 }
 
 const OPTIONS = {
@@ -46,6 +48,7 @@ const OPTIONS = {
   keep: { type: 'string' },
   'older-than': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  repository: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -58,8 +61,8 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   render: [],
   name: [],
   config: [],
-  ls: [],
-  prune: ['keep', 'older-than', 'dry-run'],
+  ls: ['repository'],
+  prune: ['keep', 'older-than', 'dry-run', 'repository'],
 };
 
 const TAKES_BASE_IMAGE: ReadonlySet<CommandName> = new Set(['ensure', 'render', 'name']);
@@ -140,6 +143,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
   if (values.config !== undefined && values['no-config']) throw new UsageError('--config and --no-config cannot be used together.');
   if (values.config === '') throw new UsageError('--config needs a file path; use --no-config to read no config file.');
+  if (values.repository === '') throw new UsageError('--repository needs a repository name, such as localhost/sandbox-image.');
 
   return {
     command,
@@ -156,5 +160,6 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     keep: toNumber('keep', values.keep, true),
     olderThanHours: toNumber('older-than', values['older-than'], false),
     dryRun: values['dry-run'] ?? false,
+    repository: values.repository,
   };
 }

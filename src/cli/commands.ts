@@ -3,6 +3,7 @@ import { CONFIG_KEYS } from '../config/keys.js';
 import type { SandboxConfigInput } from '../config/types.js';
 import type { ImageSummary } from '../engine/types.js';
 import { SandboxImageManager } from '../manager/manager.js';
+import { inRepository } from '../manager/prune.js';
 import type { CommandLine } from './args.js';
 import { offlineClient } from './offline-client.js';
 import { liveDisplay, plainDisplay, type ProgressDisplay, type ProgressOutput } from './progress-display.js';
@@ -82,7 +83,9 @@ export function configCommand(line: CommandLine, io: CommandIo): void {
 }
 
 export async function listCommand(line: CommandLine, io: CommandIo): Promise<void> {
-  const images = await managerFor(line, io, { engine: true }).list();
+  const all = await managerFor(line, io, { engine: true }).list();
+  const repository = line.repository;
+  const images = repository === undefined ? all : all.filter((image) => inRepository(image, repository));
   if (line.json) return printJson(io, images);
   for (const image of images) io.stdout.write(`${describeImage(image)}\n`);
 }
@@ -92,6 +95,7 @@ export async function pruneCommand(line: CommandLine, io: CommandIo): Promise<vo
     keep: line.keep,
     olderThan: line.olderThanHours === undefined ? undefined : line.olderThanHours * 3_600_000,
     dryRun: line.dryRun,
+    repository: line.repository,
   });
   if (line.json) printJson(io, result);
   const verb = line.dryRun ? 'would remove' : 'removed';

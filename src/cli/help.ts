@@ -99,6 +99,9 @@ ${EXIT_CODES}
 Lists the derived images on the engine, found by their sandbox-image labels, with tags,
 image ID, creation time and size. With --json, stdout gets an array of images.
 
+Options:
+  --repository REPO     List only images of this repository, such as localhost/sandbox-image
+
 ${GLOBAL_OPTIONS}
 
 ${EXIT_CODES}
@@ -112,6 +115,7 @@ Options:
   --keep N              Keep the N newest images of each base image (default: 0)
   --older-than HOURS    Remove only images older than this many hours (default: any age)
   --dry-run             Print what would be removed and remove nothing
+  --repository REPO     Remove only images of this repository, such as localhost/sandbox-image
 
 ${GLOBAL_OPTIONS}
 

@@ -92,6 +92,11 @@ describe.skipIf(!engineAvailable)(`sandbox-image CLI on ${testEngineKind} ${engi
     expect(run.code).toBe(0);
     const images = JSON.parse(run.stdout) as { repoTags: string[] }[];
     expect(images.some((image) => image.repoTags.includes(expectedName))).toBe(true);
+
+    const own = await runCli(['ls', '--repository', repository, '--no-config'], env);
+    expect(own.code).toBe(0);
+    expect(own.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(own.stdout.startsWith(`${expectedName}  sha256:`)).toBe(true);
   });
 
   it.skipIf(!hasScript)('shows a live display on a terminal', async () => {
@@ -104,6 +109,25 @@ describe.skipIf(!engineAvailable)(`sandbox-image CLI on ${testEngineKind} ${engi
     // The result is the last line, after the live region was cleared.
     const lastLine = screen.split(/\r?\n/).filter(Boolean).at(-1);
     expect(lastLine).toBe(expectedName);
+  });
+
+  it('prunes only its own repository', async () => {
+    const dryRun = await runCli(['prune', '--repository', repository, '--dry-run', '--no-config'], env);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout.startsWith(`would remove ${expectedName}  `)).toBe(true);
+    expect(await docker.getImage(expectedName).inspect()).toBeDefined();
+
+    const pruned = await runCli(['prune', '--repository', repository, '--json', '--no-config'], env);
+    expect(pruned.code).toBe(0);
+    const result = JSON.parse(pruned.stdout) as { removed: { repoTags: string[] }[]; failed: unknown[] };
+    const removedTags = result.removed.flatMap((image) => image.repoTags);
+    expect(removedTags).toContain(expectedName);
+    // The image that the rebuild above replaced is untagged but still labelled with the repository.
+    expect(removedTags.filter((tag) => !tag.startsWith(`${repository}:`) && tag !== '<none>:<none>')).toEqual([]);
+    expect(result.failed).toEqual([]);
+
+    const after = await runCli(['ls', '--repository', repository, '--json', '--no-config'], env);
+    expect(JSON.parse(after.stdout)).toEqual([]);
   });
 });
 

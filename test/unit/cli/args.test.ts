@@ -39,10 +39,13 @@ describe('parseCommandLine', () => {
   });
 
   it('reads prune options', () => {
-    const line = parseCommandLine(['prune', '--keep', '2', '--older-than', '48', '--dry-run']);
+    const line = parseCommandLine(['prune', '--keep', '2', '--older-than', '48', '--dry-run', '--repository', 'localhost/agents']);
     expect(line.keep).toBe(2);
     expect(line.olderThanHours).toBe(48);
     expect(line.dryRun).toBe(true);
+    expect(line.repository).toBe('localhost/agents');
+    expect(parseCommandLine(['ls', '--repository=localhost/agents']).repository).toBe('localhost/agents');
+    expect(usageMessage(['prune', '--repository='])).toContain('--repository needs a repository name');
   });
 
   it('accepts options before the command', () => {
@@ -67,6 +70,7 @@ describe('parseCommandLine', () => {
     expect(usageMessage(['name', '--keep', '2'])).toBe("Option --keep does not apply to name; see 'sandbox-image name --help'.");
     expect(usageMessage(['prune', '--rebuild', 'always'])).toContain('--rebuild does not apply to prune');
     expect(usageMessage(['render', '--push'])).toContain('--push does not apply to render');
+    expect(usageMessage(['ensure', '--repository', 'x'])).toContain('--repository does not apply to ensure');
   });
 
   it('rejects misplaced positional arguments', () => {
