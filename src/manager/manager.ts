@@ -216,11 +216,10 @@ export class SandboxImageManager {
 
   /**
    * Removes derived images: per base, all but the newest `keep`, optionally only those older
-   * than `olderThan`, and only in the manager's `imageRepository` unless `repository` is given.
+   * than `olderThan`, in every repository unless `repository` is given.
    */
   prune(options: PruneOptions = {}): Promise<PruneResult> {
-    const repository = options.repository ?? this.resolveConfig().values.imageRepository;
-    return pruneDerivedImages(this.client, { ...options, repository });
+    return pruneDerivedImages(this.client, options);
   }
 
   /** Pushes a derived image to its repository, with credentials from the Docker config. */

@@ -22,7 +22,6 @@ export interface PruneOptions {
   dryRun?: boolean;
   /**
    * Only consider derived images of this repository, such as `localhost/sandbox-image`.
-   * `SandboxImageManager.prune` passes its `imageRepository` when this is not set.
    * @default every repository
    */
   repository?: string;
@@ -82,15 +81,15 @@ export async function pruneDerivedImages(client: DockerClient, options: PruneOpt
   const result: PruneResult = { removed: [], kept: selection.keep, failed: [] };
   for (const image of selection.remove) {
     if (options.dryRun) result.removed.push(image);
-    else await removeOne(client, image, options.repository, result);
+    else await removeOne(client, image, options.repository ?? image.labels[LABELS.repository], result);
   }
   return result;
 }
 
 /**
- * Removes the image's tags in the repository (all tags when no repository is given), then
- * the image itself unless it still carries tags elsewhere. No removal is forced, so an image
- * used by a container stays and is reported as failed.
+ * Removes the image's tags in its repository (all its tags when the repository is unknown),
+ * then the image itself unless it still carries tags elsewhere. No removal is forced, so an
+ * image used by a container stays and is reported as failed.
  */
 async function removeOne(client: DockerClient, image: ImageSummary, repository: string | undefined, result: PruneResult): Promise<void> {
   const ownTags = repository === undefined ? image.repoTags : image.repoTags.filter((tag) => tag.startsWith(`${repository}:`));

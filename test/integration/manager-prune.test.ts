@@ -37,11 +37,12 @@ describe.skipIf(!engineAvailable)(`manager prune on ${testEngineKind} ${engineSk
     const lookalike = `${repository}:not-derived`;
     await buildTestImage(docker, `FROM docker.io/library/debian:bookworm-slim\nLABEL sandbox-image.test=${run}\n`, lookalike);
 
-    const preview = await managerFor(repository, `${run}-2`).prune({ keep: 1, dryRun: true });
+    // Other tests build derived images of the same base on this engine, so the prune stays in the test's repository.
+    const preview = await managerFor(repository, `${run}-2`).prune({ keep: 1, dryRun: true, repository });
     expect(preview.removed.map((image) => image.id)).toEqual([older.imageId]);
     expect(await exists(older.imageName)).toBe(true);
 
-    const result = await managerFor(repository, `${run}-2`).prune({ keep: 1 });
+    const result = await managerFor(repository, `${run}-2`).prune({ keep: 1, repository });
     expect(result.removed.map((image) => image.id)).toEqual([older.imageId]);
     expect(result.kept.map((image) => image.id)).toEqual([newer.imageId]);
     expect(result.failed).toEqual([]);

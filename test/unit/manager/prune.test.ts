@@ -50,11 +50,11 @@ describe('manager prune', () => {
     const elsewhere = await setup.manager({ imageRepository: 'localhost/elsewhere' }).ensure();
     const stranger = setup.client.addImage(`${repository}-lookalike:1`, { labels: { 'sandbox-image.other': 'x' } });
 
-    const dryRun = await setup.manager({ imageRepository: repository }).prune({ keep: 1, dryRun: true });
+    const dryRun = await setup.manager().prune({ keep: 1, dryRun: true, repository });
     expect(dryRun.removed.map((image) => image.id)).toEqual([old.imageId]);
     expect(setup.client.lookup(old.imageId)).toBeDefined();
 
-    const result = await setup.manager({ imageRepository: repository }).prune({ keep: 1 });
+    const result = await setup.manager().prune({ keep: 1, repository });
     expect(result.removed.map((image) => image.id)).toEqual([old.imageId]);
     expect(result.kept.map((image) => image.id)).toEqual([newest.imageId]);
     expect(setup.client.lookup(old.imageId)).toBeUndefined();
@@ -63,13 +63,30 @@ describe('manager prune', () => {
     expect(setup.client.lookup(stranger.id)).toBeDefined();
   });
 
+  it('spans every repository by default', async () => {
+    const first = await setup.manager({ imageRepository: 'localhost/one' }).ensure();
+    const second = await setup.manager({ imageRepository: 'localhost/two' }).ensure();
+    const result = await setup.manager().prune({ keep: 1 });
+    expect(result.kept.map((image) => image.id)).toEqual([second.imageId]);
+    expect(result.removed.map((image) => image.id)).toEqual([first.imageId]);
+  });
+
+  it('keeps foreign tags by default', async () => {
+    const old = await setup.manager({ env: { N: '1' } }).ensure();
+    await setup.manager({ env: { N: '2' } }).ensure();
+    await setup.client.tagImage(old.imageId, 'localhost/my-app', 'v1');
+    await setup.manager().prune({ keep: 1 });
+    expect(setup.client.lookup('localhost/my-app:v1')?.id).toBe(old.imageId);
+    expect(setup.client.tags.has(old.imageName)).toBe(false);
+  });
+
   it('keeps tags in other repositories', async () => {
     const repository = 'localhost/prune-test';
     const old = await setup.manager({ imageRepository: repository, env: { N: '1' } }).ensure();
     await setup.manager({ imageRepository: repository, env: { N: '2' } }).ensure();
     await setup.client.tagImage(old.imageId, 'localhost/my-app', 'v1');
 
-    await setup.manager({ imageRepository: repository }).prune({ keep: 1 });
+    await setup.manager().prune({ keep: 1, repository });
     expect(setup.client.lookup('localhost/my-app:v1')?.id).toBe(old.imageId);
     expect(setup.client.tags.has(old.imageName)).toBe(false);
   });
