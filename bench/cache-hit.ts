@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxConfigInput } from '../src/config/types.js';
 import { SandboxImageManager } from '../src/manager/manager.js';
 import { writeBuildContext } from './context-directory.js';
@@ -7,6 +8,9 @@ import { createLibraryClient } from './engine.js';
 import { progress } from './progress.js';
 import { BASE_IMAGE, type BenchSession } from './session.js';
 import { median, timed } from './stats.js';
+
+/** Pause before each timed call, in milliseconds. */
+const IDLE_GAP_MS = 100;
 
 /** The existing image that the cache-hit benchmark requests. */
 export interface ExistingImage {
@@ -36,7 +40,7 @@ export interface CacheHitFigures {
 /**
  * Compares `ensureSandboxImage` on an existing image with `docker build` of the identical
  * rendered Dockerfile, context and request labels on a warm layer cache. The two alternate,
- * after one warm-up call each.
+ * after one warm-up call each, with a short idle gap before every timed call.
  */
 export async function benchCacheHit(session: BenchSession, image: ExistingImage, labels: Record<string, string>, runs: number): Promise<CacheHitFigures> {
   const plan = await session.plan(image.config);
@@ -57,7 +61,10 @@ export async function benchCacheHit(session: BenchSession, image: ExistingImage,
   const cliMs: number[] = [];
   let fullyCached = true;
   for (let run = 0; run < runs; run += 1) {
+    // Each timed call starts on an idle engine, not while it still finishes the other side's call.
+    await sleep(IDLE_GAP_MS);
     oursMs.push(await ours());
+    await sleep(IDLE_GAP_MS);
     const cli = await dockerBuild({ directory, labels, network: session.network });
     cliMs.push(cli.ms);
     fullyCached &&= cli.imageId === warm.imageId;

@@ -21,11 +21,16 @@ export interface ConcurrencyFigures {
   uncontendedMs: number;
   /** Calls that reported `built: true`, a cross-check of `builds`. */
   callsReportingBuilt: number;
+  /** Duration the building call reported. */
+  buildingCallMs: number;
+  /** How much longer the slowest waiting call took than the building call. */
+  lastWaiterLagMs: number;
 }
 
 interface CallerResult {
   built?: boolean;
   imageName?: string;
+  durationMs?: number;
   error?: string;
 }
 
@@ -56,6 +61,7 @@ export async function benchConcurrency(session: BenchSession, processes: number,
   const names = new Set(results.map((result) => result.imageName));
   if (names.size !== 1) throw new Error(`concurrent callers returned different images: ${[...names].join(', ')}`);
   const builds = await countTagEvents(session, [...names][0]!, sinceSeconds);
+  const buildingCallMs = results.find((result) => result.built)?.durationMs ?? 0;
   const uncontendedMs = (before + (await uncontendedBuild(session))) / 2;
   progress(`concurrency: ${results.length} callers, ${builds} builds, ${Math.round(wallMs)} ms; uncontended ${Math.round(uncontendedMs)} ms`);
   return {
@@ -66,6 +72,8 @@ export async function benchConcurrency(session: BenchSession, processes: number,
     wallMs,
     uncontendedMs,
     callsReportingBuilt: results.filter((result) => result.built).length,
+    buildingCallMs,
+    lastWaiterLagMs: Math.max(...results.map((result) => result.durationMs ?? 0)) - buildingCallMs,
   };
 }
 

@@ -16,7 +16,7 @@ const { values: options } = parseArgs({
     'hit-runs': { type: 'string', default: '30' },
     'cold-runs': { type: 'string', default: '3' },
     'scale-images': { type: 'string', default: '500' },
-    'scale-cycles': { type: 'string', default: '4' },
+    'scale-cycles': { type: 'string', default: '6' },
     'build-network': { type: 'string' },
     buildkit: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -32,7 +32,7 @@ Progress goes to stderr. Every image it creates is removed at the end.
   --hit-runs N        cache-hit runs per side, and per scale phase (default 30)
   --cold-runs N       rounds of cold builds (default 3)
   --scale-images N    derived images created for the scale figure (default 500)
-  --scale-cycles N    cycles of creating and removing them (default 4)
+  --scale-cycles N    cycles of creating and removing them (default 6)
   --buildkit          also time BuildKit builds of the default recipe (extra figure)
   --build-network NET network of RUN steps on both sides, such as host
                       (default: the engine's default network)
@@ -64,7 +64,8 @@ async function main(): Promise<void> {
     const scale = await benchScale(session, coldRuns.last, scaleImages, hitRuns, count('scale-cycles', 1));
     const concurrency = await benchConcurrency(session, 4, 2);
     const results: BenchResults = { machine, cacheHit, coldBuild, coldRuns, imageSize, concurrency, scale, totalMs: performance.now() - started };
-    process.stdout.write(options.json ? `${JSON.stringify(jsonReport(results))}\n` : `${tableReport(results)}\n`);
+    const json = JSON.stringify(jsonReport(results));
+    process.stdout.write(options.json ? `${json}\n` : `${tableReport(results)}\n\nJSON: ${json}\n`);
   } finally {
     await session.cleanup();
   }

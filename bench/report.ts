@@ -96,7 +96,9 @@ export function tableReport(results: BenchResults): string {
     ["cold build samples: OpenDevin's step (ms)", samples(coldRuns.opendevinMs)],
     ['concurrency: wall time / uncontended build (mean of one before, one after)', `${ms(concurrency.wallMs)} / ${ms(concurrency.uncontendedMs)}`],
     ['concurrency: calls reporting built', String(concurrency.callsReportingBuilt)],
-    [`scale: cache hit with 1 / with ${scale.images}, median`, `${ms(scale.oneMedianMs)} / ${ms(scale.manyMedianMs)}`],
+    ['concurrency: building call / slowest waiter after it', `${ms(concurrency.buildingCallMs)} / +${ms(concurrency.lastWaiterLagMs)}`],
+    [`scale: cache hit with 1 / with ${scale.images}, median of all runs`, `${ms(scale.oneMedianMs)} / ${ms(scale.manyMedianMs)}`],
+    ['scale: ratio per cycle', scale.cycleRatios.map((ratio) => ratio.toFixed(2)).join(', ')],
     [`scale: time to load ${scale.images} derived images`, ms(scale.createMs)],
   ];
   return [

@@ -7,7 +7,10 @@ import { median, timed } from './stats.js';
 /** Cache-hit latency with many derived images on the engine, against one. */
 export interface ScaleFigures {
   images: number;
+  /** Median over the cycles of each cycle's ratio. */
   latencyRatio: number;
+  /** Per cycle: median with many images / median of the runs with one image just before and after. */
+  cycleRatios: number[];
   /** Median cache-hit time with only the probed image in the session's repository. */
   oneMedianMs: number;
   /** Median cache-hit time with `images` derived images present. */
@@ -18,8 +21,8 @@ export interface ScaleFigures {
 
 /**
  * Measures cache hits with one derived image and with `count` more, in `cycles` cycles of
- * "one, many" and a last "one", so that load from other work on the engine falls on both
- * sides. The extra images are distinct images, each with its own `sandbox-image.recipe`
+ * "one, many" and a last "one". Each "many" phase is compared with the "one" phases around
+ * it, so that drift in load from other work on the engine falls on both sides. The extra images are distinct images, each with its own `sandbox-image.recipe`
  * label, image ID and tag in the same repository, sharing the probed image's layers as
  * derived images of one base share the base's layers. Tags of one image would grow only the
  * engine's reference store, not its image store.
@@ -43,9 +46,16 @@ export async function benchScale(session: BenchSession, image: ExistingImage, co
   }
   one.push(await sample());
 
-  const oneMedianMs = median(one.flat());
-  const manyMedianMs = median(many.flat());
-  return { images: count, latencyRatio: manyMedianMs / oneMedianMs, oneMedianMs, manyMedianMs, createMs: createMs / cycles };
+  // Each cycle compares its "many" runs with the "one" runs on either side of them.
+  const cycleRatios = many.map((times, cycle) => median(times) / median([...one[cycle]!, ...one[cycle + 1]!]));
+  return {
+    images: count,
+    latencyRatio: median(cycleRatios),
+    cycleRatios,
+    oneMedianMs: median(one.flat()),
+    manyMedianMs: median(many.flat()),
+    createMs: createMs / cycles,
+  };
 }
 
 /** Creates `count` derived images in one `docker load` and returns their tags. */
