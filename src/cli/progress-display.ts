@@ -1,5 +1,5 @@
 import type { ProgressEvent } from '../manager/progress.js';
-import { cleanOutputLine, describeMilestone, formatBytes } from './progress-lines.js';
+import { cleanOutputLine, describeMilestone, formatBytes, oneLine } from './progress-lines.js';
 
 /** The stream that receives progress: the process's stderr, or a test double. */
 export interface ProgressOutput {
@@ -71,9 +71,9 @@ interface LayerState {
 }
 
 /**
- * A live region redrawn in place on a terminal: a status line with the elapsed time, the
- * current step or operation and the last output line, then one line per layer being pulled
- * or pushed. Milestones (build steps, pull and build results, the summary) stay on screen
+ * A live region redrawn in place on a terminal: a status line with the elapsed time and the
+ * current step or operation, the last build output line, then one line per layer being
+ * pulled or pushed. Milestones (build steps, pull and build results, the summary) stay on screen
  * as their own lines above the region.
  */
 export function liveDisplay(output: ProgressOutput, options: LiveDisplayOptions = {}): ProgressDisplay {
@@ -82,6 +82,7 @@ export function liveDisplay(output: ProgressOutput, options: LiveDisplayOptions 
   const layers = new Map<string, LayerState>();
   let status = 'resolving';
   let detail = '';
+  let lastOutput = '';
   let drawnLines = 0;
   let lastDraw = Number.NEGATIVE_INFINITY;
   let stopped = false;
@@ -94,7 +95,9 @@ export function liveDisplay(output: ProgressOutput, options: LiveDisplayOptions 
     if (stopped || (!force && now() - lastDraw < REFRESH_MS)) return;
     lastDraw = now();
     const seconds = ((now() - started) / 1000).toFixed(1);
-    const lines = [`[${seconds}s] ${status}${detail ? ` · ${detail}` : ''}`, ...layerLines(layers)];
+    const lines = [`[${seconds}s] ${status}${detail ? ` · ${detail}` : ''}`];
+    if (lastOutput) lines.push(`  ${lastOutput}`);
+    lines.push(...layerLines(layers));
     output.write(erase() + lines.map((line) => line.slice(0, width())).join('\n'));
     drawnLines = lines.length;
   };
@@ -119,16 +122,19 @@ export function liveDisplay(output: ProgressOutput, options: LiveDisplayOptions 
     handle(event) {
       if (stopped) return;
       if (event.type === 'build-output') {
-        detail = cleanOutputLine(event.line).trim();
+        lastOutput = cleanOutputLine(event.line).trim();
       } else if (event.type === 'pull-progress' || event.type === 'push-progress') {
         detail = updateLayers(layers, event);
       } else {
         const line = describeMilestone(event);
-        if (line !== undefined && line !== lastMilestone) printAbove(line);
+        // Step lines are cut to the width, because a LABEL step can be hundreds of characters long.
+        const shown = event.type === 'build-step' ? line?.slice(0, width()) : line;
+        if (shown !== undefined && line !== lastMilestone) printAbove(shown);
         lastMilestone = line ?? lastMilestone;
         if (event.type === 'finished') return stop();
         layers.clear();
         detail = '';
+        lastOutput = '';
         status = statusAfter(event) ?? status;
         return draw(true);
       }
@@ -183,7 +189,7 @@ function statusAfter(event: ProgressEvent): string | undefined {
     case 'pull-started': return `pulling ${event.image}`;
     case 'pull-finished': return 'preparing the build';
     case 'build-started': return 'building';
-    case 'build-step': return `step ${event.index}/${event.count}: ${event.instruction}`;
+    case 'build-step': return `step ${event.index}/${event.count}: ${oneLine(event.instruction)}`;
     case 'build-finished': return 'tagging';
     case 'push-started': return `pushing ${event.imageName}`;
     case 'push-finished': return 'finishing';

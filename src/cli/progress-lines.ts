@@ -13,7 +13,7 @@ export function describeMilestone(event: ProgressEvent): string | undefined {
     case 'pull-started': return `sandbox-image: pulling ${event.image}`;
     case 'pull-finished': return `sandbox-image: pulled ${event.image} in ${formatSeconds(event.durationMs)}`;
     case 'build-started': return `sandbox-image: building ${event.imageName}`;
-    case 'build-step': return `sandbox-image: step ${event.index}/${event.count}: ${event.instruction}`;
+    case 'build-step': return `sandbox-image: step ${event.index}/${event.count}: ${oneLine(event.instruction)}`;
     case 'build-finished': return `sandbox-image: built ${event.imageId} in ${formatSeconds(event.durationMs)}`;
     case 'push-started': return `sandbox-image: pushing ${event.imageName}`;
     case 'push-finished': return `sandbox-image: pushed ${event.imageName} in ${formatSeconds(event.durationMs)}`;
@@ -26,6 +26,11 @@ export function describeMilestone(event: ProgressEvent): string | undefined {
 export function summaryLine(event: Extract<ProgressEvent, { type: 'finished' }>): string {
   const outcome = event.built ? 'built' : event.pulled ? 'pulled' : 'reused';
   return `sandbox-image: ${outcome} ${event.imageName} in ${formatSeconds(event.durationMs)}`;
+}
+
+/** Collapses the runs of spaces that the builder keeps from continued Dockerfile lines. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Milliseconds as seconds with one decimal, such as `12.3 s`. */

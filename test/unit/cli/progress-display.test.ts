@@ -109,7 +109,8 @@ describe('liveDisplay', () => {
     expect(screen(text())).toEqual([
       `sandbox-image: building ${IMAGE}`,
       'sandbox-image: step 4/10: RUN provision',
-      '[2.7s] step 4/10: RUN provision · Unpacking sudo ...',
+      '[2.7s] step 4/10: RUN provision',
+      '  Unpacking sudo ...',
     ]);
     display.stop();
   });
@@ -160,13 +161,22 @@ describe('liveDisplay', () => {
     display.stop();
   });
 
+  it('collapses continued step lines', () => {
+    const plain = recorder();
+    const display = plainDisplay(plain.output);
+    display.handle({ type: 'build-step', index: 7, count: 11, instruction: 'LABEL a="1" \\\n      b="2"' });
+    expect(plain.text()).toBe('sandbox-image: step 7/11: LABEL a="1" \\ b="2"\n');
+  });
+
   it('truncates lines to the terminal width', () => {
     let clock = 0;
     const { output, text } = recorder(40);
     const display = liveDisplay(output, { now: () => clock });
     clock += 200;
     display.handle({ type: 'build-output', line: 'x'.repeat(200) });
+    display.handle({ type: 'build-step', index: 1, count: 1, instruction: `LABEL ${'y'.repeat(200)}` });
     const shown = screen(text());
+    expect(shown.at(-2)).toHaveLength(39);
     expect(shown.at(-1)).toHaveLength(39);
     display.stop();
   });
