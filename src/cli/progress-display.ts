@@ -41,7 +41,7 @@ const LAYER_DONE = new Set(['Pull complete', 'Already exists', 'Pushed', 'Layer 
 const ERASE_DOWN = '\u001b[J';
 const cursorUp = (lines: number) => (lines > 0 ? `\u001b[${lines}A` : '');
 
-/** One line per milestone and per build output line, for pipes and CI logs. */
+/** Creates the display for pipes and CI logs: one line per milestone and per build output line. */
 export function plainDisplay(output: ProgressOutput): ProgressDisplay {
   const finishedLayers = new Set<string>();
   let lastMilestone: string | undefined;
@@ -71,7 +71,7 @@ interface LayerState {
 }
 
 /**
- * A live region redrawn in place on a terminal: a status line with the elapsed time and the
+ * Creates the display for a terminal: a live region redrawn in place, with a status line with the elapsed time and the
  * current step or operation, the last build output line, then one line per layer being
  * pulled or pushed. Milestones (build steps, pull and build results, the summary) stay on screen
  * as their own lines above the region.
@@ -162,7 +162,7 @@ function updateLayers(layers: Map<string, LayerState>, event: Extract<ProgressEv
   return `${done}/${layers.size} layers done${bytes}`;
 }
 
-/** One line per unfinished layer, such as `  a1b2c3d4e5f6 Downloading [=====>    ] 4.0 MiB/10.0 MiB`. */
+/** Formats one line per unfinished layer, such as `  a1b2c3d4e5f6 Downloading [=====>    ] 4.0 MiB/10.0 MiB`. */
 function layerLines(layers: Map<string, LayerState>): string[] {
   const active = [...layers].filter(([, layer]) => !LAYER_DONE.has(layer.status));
   const shown = active.slice(0, MAX_LAYER_LINES).map(([id, layer]) => {
@@ -180,7 +180,7 @@ function bar(current: number, total: number): string {
   return `[${'='.repeat(Math.max(0, filled - head.length))}${head}${' '.repeat(BAR_WIDTH - Math.max(filled, head.length))}]`;
 }
 
-/** The status shown after a milestone, until the next one. */
+/** Returns the status shown after a milestone, until the next one. */
 function statusAfter(event: ProgressEvent): string | undefined {
   switch (event.type) {
     case 'resolved': return 'checking for a fresh image';

@@ -1,7 +1,7 @@
 import type { ProgressEvent } from '../manager/progress.js';
 
 /**
- * The plain line for a milestone event, or `undefined` for events that the live display
+ * Returns the plain line for a milestone event, or `undefined` for events that the live display
  * shows in place (pull and push progress, build output) or that no display shows.
  */
 export function describeMilestone(event: ProgressEvent): string | undefined {
@@ -22,9 +22,11 @@ export function describeMilestone(event: ProgressEvent): string | undefined {
   }
 }
 
-/** The last line of an `ensure`: what happened to which image, and how long it took. */
+/** Formats the last line of an `ensure`: what happened to which image, and how long it took. */
 export function summaryLine(event: Extract<ProgressEvent, { type: 'finished' }>): string {
-  const outcome = event.built ? 'built' : event.pulled ? 'pulled' : 'reused';
+  let outcome = 'reused';
+  if (event.built) outcome = 'built';
+  else if (event.pulled) outcome = 'pulled';
   return `sandbox-image: ${outcome} ${event.imageName} in ${formatSeconds(event.durationMs)}`;
 }
 
@@ -38,7 +40,7 @@ export function formatSeconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(1)} s`;
 }
 
-/** A byte count in KiB below 1 MiB, else in MiB with one decimal. */
+/** Formats a byte count in KiB below 1 MiB, else in MiB with one decimal. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
