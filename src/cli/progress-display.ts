@@ -71,10 +71,10 @@ interface LayerState {
 }
 
 /**
- * Creates the display for a terminal: a live region redrawn in place, with a status line with the elapsed time and the
- * current step or operation, the last build output line, then one line per layer being
- * pulled or pushed. Milestones (build steps, pull and build results, the summary) stay on screen
- * as their own lines above the region.
+ * Creates the display for a terminal: a live region redrawn in place. It has a status line
+ * (elapsed time, current step or operation), the last build output line, and one line per
+ * layer being pulled or pushed. Milestones (build steps, pull and build results, the
+ * summary) stay on screen as their own lines above the region.
  */
 export function liveDisplay(output: ProgressOutput, options: LiveDisplayOptions = {}): ProgressDisplay {
   const now = options.now ?? Date.now;
