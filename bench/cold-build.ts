@@ -92,12 +92,36 @@ export async function runColdBuilds(session: BenchSession, rounds: number, withB
     progress(`cold: BuildKit through the Engine API, default recipe: ${Math.round(ms)} ms`);
   };
 
+  await warmUp(session);
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? [ours, cli, oursEquivalent, opendevin] : [cli, ours, opendevin, oursEquivalent];
     if (withBuildKit) order.splice(2, 0, buildKit);
-    for (const step of order) await step();
+    for (const step of order) await retryOnce(step);
   }
   return runs as ColdBuildRuns;
+}
+
+/**
+ * Builds the default recipe once, untimed. In two runs on the shared machine the first build
+ * took four to six times as long as the later ones, and that should not fall on whichever
+ * side goes first.
+ */
+async function warmUp(session: BenchSession): Promise<void> {
+  const { ms } = await timed(() => session.ensure(session.uniqueConfig()));
+  progress(`cold: warm-up build, untimed: ${Math.round(ms)} ms`);
+}
+
+/**
+ * Runs a build step, and once more when it fails: a build needs Debian's package mirror,
+ * and a transient failure (such as a DNS lookup that timed out) should not end the run.
+ */
+async function retryOnce(step: Step): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    progress(`cold: build failed, retrying once: ${(error as Error).message.split('\n')[0]}`);
+    await step();
+  }
 }
 
 /** Medians and ratios of the cold builds. */

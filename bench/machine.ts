@@ -11,11 +11,14 @@ export interface MachineFacts {
   memoryGiB: number;
   engine: string;
   dockerCli: string;
+  /** Tagged images on the engine when the run started, the benchmark's own not included. */
+  imagesOnEngine: number;
 }
 
-/** Reads the CPU model, core count, memory and the engine's and CLI's versions. */
+/** Reads the CPU model, core count, memory, the engine's and CLI's versions and the engine's image count. */
 export async function machineFacts(docker: Dockerode): Promise<MachineFacts> {
   const version = await docker.version();
+  const images = await docker.listImages();
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     cpu: cpuModel(),
@@ -23,6 +26,7 @@ export async function machineFacts(docker: Dockerode): Promise<MachineFacts> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     engine: `Docker Engine ${version.Version} (API ${version.ApiVersion})`,
     dockerCli: cliVersion(),
+    imagesOnEngine: images.filter((image) => (image.RepoTags ?? []).some((tag) => tag !== '<none>:<none>')).length,
   };
 }
 
