@@ -84,7 +84,8 @@ export function tableReport(results: BenchResults): string {
     ['cache hit: calls per method', Object.entries(cacheHit.callsByMethod).map(([name, count]) => `${name} ${count}`).join(', ')],
     ['cache hit: manager.ensure on a long-lived manager, median', ms(cacheHit.managerReuseMedianMs)],
     ['hot path: manager.plan (config, recipe, name), median', ms(cacheHit.planMedianMs)],
-    ['hot path: the two image inspections alone, median', ms(cacheHit.inspectPairMedianMs)],
+    ['hot path: the two image inspections alone, one after the other, median', ms(cacheHit.inspectPairMedianMs)],
+    ['hot path: the same two inspections concurrently, median', ms(cacheHit.inspectPairConcurrentMedianMs)],
     ['cold build: library / CLI per round', coldRuns.oursMs.map((value, index) => (value / coldRuns.cliMs[index]!).toFixed(2)).join(', ')],
     ['cold build: library (ssh, wget, sudo) / OpenDevin per round', coldRuns.oursEquivalentMs.map((value, index) => (value / coldRuns.opendevinMs[index]!).toFixed(2)).join(', ')],
     ...(coldRuns.buildKitMs.length > 0
@@ -102,7 +103,7 @@ export function tableReport(results: BenchResults): string {
     [`scale: time to load ${scale.images} derived images`, ms(scale.createMs)],
   ];
   return [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.engine}; docker CLI ${machine.dockerCli}; ${machine.date}`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.engine}; docker CLI ${machine.dockerCli}; ${machine.imagesOnEngine} tagged images on the engine at the start; ${machine.date}`,
     '',
     '| Figure | Value | Target | Met |',
     '| --- | ---: | --- | --- |',
