@@ -1,6 +1,7 @@
 import { SandboxImageError } from '../errors.js';
 import { abortedError } from './engine-errors.js';
 import { JsonMessageSplitter, asProgressMessage, type ProgressMessage } from './json-stream.js';
+import { cleanOutputLine } from './output-line.js';
 import type { EngineEvent } from './types.js';
 
 /** How many output lines a `BUILD_FAILED`, `PULL_FAILED` or `PUSH_FAILED` error keeps. */
@@ -83,11 +84,11 @@ export class BuildStreamState {
   private handleText(text: string): void {
     const lines = (this.partialLine + text).split('\n');
     this.partialLine = lines.pop() ?? '';
-    for (const line of lines) this.handleLine(line.replace(/\r$/, ''));
+    for (const line of lines) this.handleLine(cleanOutputLine(line.replace(/\r$/, '')));
   }
 
   private flushLine(): void {
-    if (this.partialLine.length > 0) this.handleLine(this.partialLine);
+    if (this.partialLine.length > 0) this.handleLine(cleanOutputLine(this.partialLine));
     this.partialLine = '';
   }
 

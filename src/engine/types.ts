@@ -33,7 +33,11 @@ export interface RegistryAuth {
   serveraddress: string;
 }
 
-/** Progress reported by the engine while it pulls, builds or pushes. */
+/**
+ * Progress reported by the engine while it pulls, builds or pushes. A `build-output` line
+ * contains what a terminal would show: no colors or other escape sequences, and only the text
+ * after its last carriage return.
+ */
 export type EngineEvent =
   | { type: 'pull-progress'; image: string; layer: string | undefined; status: string; current: number | undefined; total: number | undefined }
   | { type: 'push-progress'; image: string; layer: string | undefined; status: string; current: number | undefined; total: number | undefined }

@@ -95,6 +95,20 @@ describe('build stream', () => {
     expect((error as Error).message).toContain('E: Unable to locate package nope');
   });
 
+  it('strips escape sequences from output lines', async () => {
+    const text = [
+      line({ stream: 'Step 2/3 : RUN provision\n' }),
+      line({ stream: '\u001b[91msandbox-image: error: UID 1000 already belongs to account ubuntu\n\u001b[0m' }),
+      line({ stream: 'progress 10%\rprogress 100%\n' }),
+      line({ errorDetail: { code: 1, message: 'returned a non-zero code: 1' }, error: 'returned a non-zero code: 1' }),
+    ].join('');
+    const { events, error } = await parseBuild(text);
+    const lines = ['sandbox-image: error: UID 1000 already belongs to account ubuntu', 'progress 100%'];
+    expect(events.filter((event) => event.type === 'build-output')).toEqual(lines.map((text) => ({ type: 'build-output', line: text })));
+    expect((error as SandboxImageError).details.outputTail).toEqual(lines);
+    expect((error as Error).message).not.toContain('\u001b');
+  });
+
   it('fails with the exit status from Podman', async () => {
     const text = [
       line({ stream: 'STEP 2/3: RUN echo out; exit 7\n' }),
