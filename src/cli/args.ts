@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { isSandboxImageError } from '../errors.js';
+import { parseImageReference, type ImageReference } from '../reference/parse.js';
 
 /** A command line that could not be understood; the program exits with code 2. */
 export class UsageError extends Error {
@@ -124,10 +126,33 @@ function unknownCommand(name: string): UsageError {
 }
 
 /**
+ * Parses an image name given on the command line, so that an invalid one is a usage error
+ * that names the argument, not an option passed in code.
+ */
+function parseName(text: string, subject: string): ImageReference {
+  try {
+    return parseImageReference(text);
+  } catch (error) {
+    if (!isSandboxImageError(error, 'INVALID_REFERENCE')) throw error;
+    const reason = error.message.replace(`Invalid image reference ${JSON.stringify(text)}: `, '');
+    throw new UsageError(`Invalid ${subject}: ${reason}`);
+  }
+}
+
+/** Rejects a `--repository` value that is not a repository name without tag or digest. */
+function checkRepository(repository: string): void {
+  const subject = `value ${JSON.stringify(repository)} for --repository`;
+  const reference = parseName(repository, subject);
+  if (reference.tag !== undefined || reference.digest !== undefined) {
+    throw new UsageError(`Invalid ${subject}: expected a repository without tag or digest, such as localhost/sandbox-image.`);
+  }
+}
+
+/**
  * Parses `sandbox-image <command> [BASE_IMAGE] [options]`.
  *
  * @throws {UsageError} for an unknown command or option, an option the command does not
- *   take, or a missing or invalid option value.
+ *   take, a missing or invalid option value, or an invalid BASE_IMAGE.
  */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed;
@@ -144,6 +169,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (values.config !== undefined && values['no-config']) throw new UsageError('--config and --no-config cannot be used together.');
   if (values.config === '') throw new UsageError('--config needs a file path; use --no-config to read no config file.');
   if (values.repository === '') throw new UsageError('--repository needs a repository name, such as localhost/sandbox-image.');
+  if (baseImage !== undefined) parseName(baseImage, `BASE_IMAGE ${JSON.stringify(baseImage)}`);
+  if (values.repository) checkRepository(values.repository);
 
   return {
     command,

@@ -89,6 +89,20 @@ describe('parseCommandLine', () => {
     expect(usageMessage(argv)).toBe(message);
   });
 
+  it.each([
+    [['name', 'Debian:12'], 'Invalid BASE_IMAGE "Debian:12": repository name "Debian" must be lowercase. Write it as "debian".'],
+    [['ensure', ''], 'Invalid BASE_IMAGE "": the reference is empty. Name an image such as `debian:bookworm-slim`.'],
+    [['ls', '--repository', 'Bad Repo'], 'Invalid value "Bad Repo" for --repository: character " " (U+0020) at position 4'],
+    [['prune', '--repository', 'localhost/x:1'], 'Invalid value "localhost/x:1" for --repository: expected a repository without tag or digest'],
+  ])('rejects invalid image name in %j', (argv, message) => {
+    expect(usageMessage(argv)).toContain(message);
+  });
+
+  it('accepts valid image names', () => {
+    expect(parseCommandLine(['render', 'localhost:5000/x:tag']).baseImage).toBe('localhost:5000/x:tag');
+    expect(parseCommandLine(['ls', '--repository', 'localhost/sandbox-image']).repository).toBe('localhost/sandbox-image');
+  });
+
   it('rejects an option without its value', () => {
     expect(usageMessage(['ensure', '--rebuild'])).toContain('--rebuild');
   });
