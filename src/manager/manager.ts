@@ -180,7 +180,7 @@ export class SandboxImageManager {
     const started = performance.now();
     const plan = await this.plan(options);
     const emit = emitter(options.onProgress, (error) => log.main('onProgress listener threw: %O', error));
-    const signal = combineSignals(options.signal, plan.config.timeoutMs);
+    const { signal, dispose } = combineSignals(options.signal, plan.config.timeoutMs);
     emit({ type: 'resolved', imageName: plan.imageName, baseImage: plan.baseReference });
     log.main('Ensuring %s from %s…', plan.imageName, plan.baseReference);
     try {
@@ -192,6 +192,8 @@ export class SandboxImageManager {
     } catch (error) {
       log.main('Ensure of %s failed after %d ms: %s', plan.imageName, Math.round(performance.now() - started), isSandboxImageError(error) ? error.code : error);
       throw error;
+    } finally {
+      dispose();
     }
   }
 
@@ -295,9 +297,16 @@ export class SandboxImageManager {
   }
 }
 
-/** Combines the caller's signal with the `timeoutMs` limit; 0 means no limit. */
-function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal | undefined {
-  const signals = [signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter((item): item is AbortSignal => item !== undefined);
-  if (signals.length === 0) return undefined;
-  return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+/**
+ * Combines the caller's signal with the `timeoutMs` limit, where 0 means no limit. Call `dispose`
+ * when the ensure ends, to clear the timer.
+ */
+function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (timeoutMs <= 0) return { signal, dispose: () => undefined };
+  // A timer, not AbortSignal.timeout(): AbortSignal.any() references its sources weakly, so a
+  // timeout signal referenced nowhere else can be garbage-collected and never fire, as on Node.js 20.20.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException(`The ensure timed out after ${timeoutMs} ms.`, 'TimeoutError')), timeoutMs);
+  timer.unref();
+  return { signal: signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal, dispose: () => clearTimeout(timer) };
 }

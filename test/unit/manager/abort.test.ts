@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxImageError, isSandboxImageError } from '../../../src/errors.js';
 import { createFakeSetup, type FakeSetup } from '../../support/fake-manager.js';
@@ -34,6 +36,22 @@ describe('cancellation and failures', () => {
     expect(isSandboxImageError(error, 'ABORTED')).toBe(true);
     expect((error as Error).message).toContain('timeoutMs');
     expect(setup.client.count('tagImage')).toBe(0);
+  });
+
+  it('applies timeoutMs beside a caller signal', async () => {
+    // A timeout signal that only AbortSignal.any() references can be garbage-collected before it
+    // fires, so collect garbage during the build as a long build does.
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const collector = setInterval(collectGarbage, 20);
+    setup.client.buildDelayMs = 3_000;
+    const manager = setup.manager({ timeoutMs: 200 });
+    const started = Date.now();
+    const error = await manager.ensure({ signal: new AbortController().signal }).catch((caught: unknown) => caught);
+    clearInterval(collector);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(isSandboxImageError(error, 'ABORTED')).toBe(true);
+    expect((error as Error).message).toContain('Timed out');
   });
 
   it('rejects an aborted signal before any call', async () => {
