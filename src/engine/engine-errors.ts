@@ -75,7 +75,7 @@ export function abortedError(operation: string, signal: AbortSignal | undefined,
   const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
   return new SandboxImageError(
     'ABORTED',
-    timedOut ? `Timed out while trying to ${operation}; raise timeoutMs to allow more time.` : `Cancelled while trying to ${operation}.`,
+    timedOut ? `Timed out while trying to ${operation}. Raise the limit (timeoutMs in code, timeout_ms in config.toml, SANDBOX_TIMEOUT_MS, or --timeout SECONDS), or set it to 0 for no limit.` : `Cancelled while trying to ${operation}.`,
     { cause: reason ?? cause },
   );
 }

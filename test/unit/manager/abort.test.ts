@@ -35,6 +35,7 @@ describe('cancellation and failures', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(isSandboxImageError(error, 'ABORTED')).toBe(true);
     expect((error as Error).message).toContain('timeoutMs');
+    expect((error as Error).message).toContain('--timeout SECONDS');
     expect(setup.client.count('tagImage')).toBe(0);
   });
 
