@@ -28,20 +28,25 @@ export function discoverConfigFile(
   cwd: string,
 ): string | undefined {
   if (configFile === false) return undefined;
-  if (configFile !== undefined) return requireFile(resolve(cwd, configFile), 'the configFile option');
+  if (configFile !== undefined) {
+    const hint = 'Create it, fix the path, or read no file (configFile: false in code, --no-config on the command line).';
+    return requireFile(resolve(cwd, configFile), 'the configFile option or --config', 'the configFile option', hint);
+  }
   const fromEnvironment = env[CONFIG_FILE_ENV];
-  if (fromEnvironment) return requireFile(resolve(cwd, fromEnvironment), `env:${CONFIG_FILE_ENV}`);
+  if (fromEnvironment) {
+    const hint = `Create it, fix the variable, or unset ${CONFIG_FILE_ENV} to read ./config.toml when it exists.`;
+    return requireFile(resolve(cwd, fromEnvironment), `environment variable ${CONFIG_FILE_ENV}`, `env:${CONFIG_FILE_ENV}`, hint);
+  }
   const candidate = resolve(cwd, 'config.toml');
   return existsSync(candidate) ? candidate : undefined;
 }
 
-function requireFile(path: string, origin: string): string {
+/** Returns `path` when the file exists, else raises an error that names where the path came from. */
+function requireFile(path: string, origin: string, source: string, hint: string): string {
   if (existsSync(path)) return path;
-  throw new SandboxImageError(
-    'INVALID_CONFIG',
-    `Config file ${path} (from ${origin}) was not found. Create it, fix the path, or pass configFile: false to read no file.`,
-    { details: { value: path, source: origin } },
-  );
+  throw new SandboxImageError('INVALID_CONFIG', `Config file ${path} (from ${origin}) was not found. ${hint}`, {
+    details: { value: path, source },
+  });
 }
 
 /**

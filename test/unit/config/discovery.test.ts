@@ -55,14 +55,17 @@ describe('config file discovery', () => {
   it('rejects a missing configFile', () => {
     const missing = fixture('discovery/missing.toml');
     const error = configError(() => resolveConfig({ configFile: missing, env: {} }));
-    expect(error.message).toContain(`Config file ${missing} (from the configFile option) was not found`);
+    expect(error.message).toContain(`Config file ${missing} (from the configFile option or --config) was not found`);
     expect(error.message).toContain('configFile: false');
+    expect(error.message).toContain('--no-config');
+    expect(error.details.source).toBe('the configFile option');
   });
 
   it('rejects a missing SANDBOX_IMAGE_CONFIG file', () => {
     const missing = fixture('discovery/missing.toml');
     const error = configError(() => resolveConfig({ cwd: cwdDirectory, env: { SANDBOX_IMAGE_CONFIG: missing } }));
-    expect(error.message).toContain(`Config file ${missing} (from env:SANDBOX_IMAGE_CONFIG) was not found`);
+    expect(error.message).toContain(`Config file ${missing} (from environment variable SANDBOX_IMAGE_CONFIG) was not found`);
+    expect(error.message).toContain('unset SANDBOX_IMAGE_CONFIG');
     expect(error.details.source).toBe('env:SANDBOX_IMAGE_CONFIG');
   });
 });
