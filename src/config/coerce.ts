@@ -64,7 +64,12 @@ export function toStringMap(raw: unknown, fromEnvironment: boolean): Record<stri
     const map: Record<string, string> = {};
     for (const pair of text.split(',').filter((item) => item.trim().length > 0)) {
       const equals = pair.indexOf('=');
-      if (equals <= 0) throw new CoercionProblem(`entry ${JSON.stringify(pair)} is not of the form NAME=VALUE`);
+      if (equals <= 0) {
+        throw new CoercionProblem(
+          `entry ${JSON.stringify(pair)} is not of the form NAME=VALUE; for a value that contains a comma, ` +
+            'use the JSON form, such as {"NAME":"a,b"}',
+        );
+      }
       map[pair.slice(0, equals).trim()] = pair.slice(equals + 1);
     }
     return map;

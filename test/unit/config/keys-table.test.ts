@@ -125,7 +125,7 @@ const CASES: Record<keyof SandboxConfig, KeyCases> = {
     },
     env: {
       valid: [['A=1,B=x=y', { A: '1', B: 'x=y' }], ['{"A":"1"}', { A: '1' }]],
-      invalid: [['novalue', /entry "novalue" is not of the form NAME=VALUE/], ['{bad', /the JSON is invalid/], ['{"A":1}', /a table of strings is expected/]],
+      invalid: [['novalue', /entry "novalue" is not of the form NAME=VALUE/], ['A=a,b', /entry "b" is not of the form NAME=VALUE; for a value that contains a comma, use the JSON form/], ['{bad', /the JSON is invalid/], ['{"A":1}', /a table of strings is expected/]],
     },
     code: { valid: [[{ PATH_EXTRA: '/opt/bin' }, { PATH_EXTRA: '/opt/bin' }]], invalid: [[{ 'BAD-NAME': 'x' }, /not a valid environment variable name/]] },
   },
