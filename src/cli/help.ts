@@ -52,7 +52,8 @@ export const COMMAND_HELP: Record<CommandName, string> = {
 
 Builds the sandbox image for BASE_IMAGE unless a fresh one exists, and prints its name on
 stdout. Progress goes to stderr: on a terminal a live display (build step, pull progress
-per layer, elapsed time), otherwise one plain line per step; a summary line ends it.
+per layer, elapsed time), otherwise plain lines for each step and each build output line.
+A summary line ends it.
 With --json, stdout gets { imageName, imageId, built, pulled, baseImage, baseImageId, durationMs }.
 
 Options:
