@@ -17,6 +17,13 @@ export interface BuildLockOptions {
   signal?: AbortSignal | undefined;
   /** Called once when the lock is held by another process and the caller starts waiting. */
   onWait?: (() => void) | undefined;
+  /**
+   * Checked after each poll while another process holds the lock; when it returns true the
+   * caller stops waiting and gets no lock. Waiters use it to return as soon as the holder's
+   * image exists, instead of taking the lock one after another to find it.
+   * @default no check
+   */
+  stopWaiting?: (() => Promise<boolean>) | undefined;
 }
 
 /** A held lock. */
@@ -61,9 +68,10 @@ function canonicalAddress(address: string): string {
  * The lock is a directory made with `mkdir` (atomic on local file systems) by proper-lockfile,
  * refreshed while held.
  *
+ * @returns the held lock, or `undefined` when `stopWaiting` returned true.
  * @throws {SandboxImageError} `LOCK_TIMEOUT` after `timeoutMs`, `ABORTED` when the signal fires.
  */
-export async function acquireBuildLock(path: string, options: BuildLockOptions): Promise<BuildLock> {
+export async function acquireBuildLock(path: string, options: BuildLockOptions): Promise<BuildLock | undefined> {
   mkdirSync(join(path, '..'), { recursive: true });
   const started = Date.now();
   let waiting = false;
@@ -102,6 +110,10 @@ export async function acquireBuildLock(path: string, options: BuildLockOptions):
       );
     }
     await sleep(POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
+    if (!options.signal?.aborted && (await options.stopWaiting?.())) {
+      log.lock('Stopped waiting for lock %s.lock after %d ms: the awaited result exists', path, Date.now() - started);
+      return undefined;
+    }
   }
 }
 

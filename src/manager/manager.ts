@@ -237,9 +237,12 @@ export class SandboxImageManager {
    */
   private async findFresh(plan: EnsurePlan, signal: AbortSignal | undefined, emit: ProgressListener): Promise<Outcome | undefined> {
     if (plan.config.pull === 'always' && needsBase(plan.config)) return undefined;
-    const derived = await this.client.inspectImage(plan.imageName, signal);
+    // Both inspections go out together: a cache hit then costs one round trip, not two.
+    const [derived, base] = await Promise.all([
+      this.client.inspectImage(plan.imageName, signal),
+      needsBase(plan.config) ? this.client.inspectImage(plan.baseReference, signal) : undefined,
+    ]);
     if (!derived) return undefined;
-    const base = needsBase(plan.config) ? await this.client.inspectImage(plan.baseReference, signal) : undefined;
     return this.reuseIfFresh(plan, derived, decideFreshness(derived, base, plan.baseReference, plan.config), emit);
   }
 
@@ -272,11 +275,22 @@ export class SandboxImageManager {
   private async ensureLocked(plan: EnsurePlan, shared: SharedRun<ProgressEvent>): Promise<Outcome> {
     const { signal, emit } = shared;
     const lockPath = buildLockPath(this.client.address, plan.imageName, this.options.lockDirectory);
+    let finishedElsewhere: Outcome | undefined;
     const lock = await acquireBuildLock(lockPath, {
       timeoutMs: plan.config.lockTimeoutMs,
       signal,
       onWait: () => emit({ type: 'waiting-for-lock', imageName: plan.imageName, lockPath }),
+      // Polled while another process builds: its image ends the wait, with no turn at the lock.
+      stopWaiting: async () => {
+        finishedElsewhere = await this.findFresh(plan, signal, () => undefined);
+        return finishedElsewhere !== undefined;
+      },
     });
+    if (!lock) {
+      const outcome = finishedElsewhere!;
+      emit({ type: 'cache-hit', imageName: plan.imageName, imageId: outcome.imageId });
+      return outcome;
+    }
     try {
       const ensureBase = () => ensureBaseImage(this.client, plan.base, plan.baseReference, plan.config, signal, emit, this.env);
       let base = plan.config.pull === 'always' ? await ensureBase() : undefined;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSandboxImageError } from '../../../src/errors.js';
-import { acquireBuildLock, buildLockPath } from '../../../src/manager/lock.js';
+import { acquireBuildLock, buildLockPath, type BuildLock, type BuildLockOptions } from '../../../src/manager/lock.js';
 import type { ProgressEvent } from '../../../src/manager/progress.js';
 import { createFakeSetup, type FakeSetup } from '../../support/fake-manager.js';
 
@@ -41,6 +41,13 @@ describe('build lock between managers', () => {
   });
 });
 
+/** Takes a lock that no `stopWaiting` check can end, so it is always held on return. */
+async function holdLock(path: string, options: BuildLockOptions): Promise<BuildLock> {
+  const lock = await acquireBuildLock(path, options);
+  if (!lock) throw new Error(`lock ${path} was not taken`);
+  return lock;
+}
+
 describe('acquireBuildLock', () => {
   let directory: string;
   beforeEach(() => {
@@ -54,14 +61,14 @@ describe('acquireBuildLock', () => {
     const longAgo = new Date(Date.now() - 60_000);
     utimesSync(`${path}.lock`, longAgo, longAgo);
     const started = Date.now();
-    const lock = await acquireBuildLock(path, { timeoutMs: 5_000 });
+    const lock = await holdLock(path, { timeoutMs: 5_000 });
     expect(Date.now() - started).toBeLessThan(1_000);
     await lock.release();
   });
 
   it('times out behind a live holder', async () => {
     const path = join(directory, 'image');
-    const holder = await acquireBuildLock(path, { timeoutMs: 0 });
+    const holder = await holdLock(path, { timeoutMs: 0 });
     const error = await acquireBuildLock(path, { timeoutMs: 300 }).catch((caught: unknown) => caught);
     expect(isSandboxImageError(error, 'LOCK_TIMEOUT')).toBe(true);
     expect((error as Error).message).toContain('lockTimeoutMs');
@@ -70,7 +77,7 @@ describe('acquireBuildLock', () => {
 
   it('stops waiting when aborted', async () => {
     const path = join(directory, 'image');
-    const holder = await acquireBuildLock(path, { timeoutMs: 0 });
+    const holder = await holdLock(path, { timeoutMs: 0 });
     const controller = new AbortController();
     const waiting = acquireBuildLock(path, { timeoutMs: 0, signal: controller.signal }).catch((caught: unknown) => caught);
     await sleep(100);
@@ -81,9 +88,9 @@ describe('acquireBuildLock', () => {
 
   it('hands over after release', async () => {
     const path = join(directory, 'image');
-    const holder = await acquireBuildLock(path, { timeoutMs: 0 });
+    const holder = await holdLock(path, { timeoutMs: 0 });
     let waited = false;
-    const next = acquireBuildLock(path, { timeoutMs: 5_000, onWait: () => (waited = true) });
+    const next = holdLock(path, { timeoutMs: 5_000, onWait: () => (waited = true) });
     await sleep(100);
     await holder.release();
     const lock = await next;
@@ -91,12 +98,24 @@ describe('acquireBuildLock', () => {
     await lock.release();
   });
 
+  it('stops waiting when the check succeeds', async () => {
+    const path = join(directory, 'image');
+    const holder = await holdLock(path, { timeoutMs: 0 });
+    let checks = 0;
+    const started = Date.now();
+    const result = await acquireBuildLock(path, { timeoutMs: 5_000, stopWaiting: async () => ++checks >= 2 });
+    expect(result).toBeUndefined();
+    expect(checks).toBe(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await holder.release();
+  });
+
   it('reports LOCK_TIMEOUT from ensure', async () => {
     const setup = createFakeSetup();
     try {
       const manager = setup.manager({ lockTimeoutMs: 300 });
       const plan = await manager.plan();
-      const holder = await acquireBuildLock(buildLockPath(setup.client.address, plan.imageName, setup.lockDirectory), { timeoutMs: 0 });
+      const holder = await holdLock(buildLockPath(setup.client.address, plan.imageName, setup.lockDirectory), { timeoutMs: 0 });
       const error = await manager.ensure().catch((caught: unknown) => caught);
       expect(isSandboxImageError(error, 'LOCK_TIMEOUT')).toBe(true);
       expect(setup.client.count('buildImage')).toBe(0);
