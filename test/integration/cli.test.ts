@@ -33,12 +33,18 @@ async function runCli(args: string[], env: Record<string, string>): Promise<Run>
 /** Runs the built CLI under a pseudo-terminal and returns what the terminal received (stdout and stderr). */
 async function runCliOnTerminal(args: string[], env: Record<string, string>): Promise<string> {
   const command = ['node', CLI, ...args].map((part) => `'${part}'`).join(' ');
-  const { stdout } = await execFileAsync('script', ['-qec', command, '/dev/null'], {
-    env: { ...process.env, ...env, COLUMNS: '120', LINES: '40' },
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  return stdout;
+  try {
+    const { stdout } = await execFileAsync('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, ...env, COLUMNS: '120', LINES: '40' },
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    return stdout;
+  } catch (error) {
+    // The terminal's output carries the CLI's own error line, which the bare failure lacks.
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${(error as Error).message}\nterminal output:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+  }
 }
 
 describe.skipIf(!engineAvailable)(`sandbox-image CLI on ${testEngineKind} ${engineSkipReason}`, () => {

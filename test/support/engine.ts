@@ -106,14 +106,16 @@ export function containersWithMarker(marker: string): string[] {
   const external = testEngineKind === 'podman' ? ['--external'] : [];
   const format = '{{.ID}} {{.Image}} {{.Command}} {{.Names}}';
   const list = () => execFileSync(program, [...options, 'ps', '-a', ...external, '--no-trunc', '--format', format], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  let listing: string;
-  try {
-    listing = list();
-  } catch {
-    // `podman ps --external` fails when a build container goes away while it lists; once more.
-    listing = list();
+  // `podman ps --external` fails when a build container goes away while it lists, so a failed
+  // listing is retried a few times, 200 ms apart.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return list().split('\n').filter((line) => line.includes(marker));
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
   }
-  return listing.split('\n').filter((line) => line.includes(marker));
 }
 
 /** Builds `dockerfile` (no other context) and tags the result `name`; returns its image ID. */
