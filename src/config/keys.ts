@@ -321,7 +321,7 @@ export const CONFIG_KEYS: readonly KeyDefinition[] = [
     defaultValue: [],
     defaultText: '[]',
     parse: (raw, fromEnvironment) => parseFiles(toTableList(raw, fromEnvironment)),
-    description: 'Files copied into the image; source paths are relative to the config file (environment: JSON).',
+    description: 'Files copied into the image; mode defaults to 0644, owner to the sandbox user under its home and to root elsewhere; source paths are relative to the config file (environment: JSON).',
   }),
   define({
     option: 'downloads',
@@ -332,7 +332,7 @@ export const CONFIG_KEYS: readonly KeyDefinition[] = [
     defaultValue: [],
     defaultText: '[]',
     parse: (raw, fromEnvironment) => parseDownloads(toTableList(raw, fromEnvironment)),
-    description: 'Files downloaded during the build and verified by SHA-256 (environment: JSON).',
+    description: 'Files downloaded during the build and verified by SHA-256; mode defaults to 0644, owner as for files (environment: JSON).',
   }),
   define({
     option: 'steps',

@@ -83,6 +83,17 @@ export function renderSandboxDockerfile(recipe: SandboxRecipe): RenderedRecipe {
  * directories) in one layer, files, downloads and their verification, then ENV and WORKDIR,
  * so that the steps see both, then the steps, the final user and ENTRYPOINT/CMD.
  */
+/**
+ * Returns the owner of a file or download without one: the sandbox user for paths under its
+ * home, because COPY and ADD also give that owner to the parent directories they create
+ * (such as `~/.config`), and root elsewhere.
+ */
+function defaultOwner(recipe: SandboxRecipe, path: string): string {
+  const user = recipe.user;
+  if (user && path.startsWith(`${user.home}/`)) return `${user.uid}:${user.gid}`;
+  return '0:0';
+}
+
 function bodyInstructions(recipe: SandboxRecipe, base: string): Instruction[] {
   const user = recipe.user;
   const finalUser = user ? `${user.uid}:${user.gid}` : 'root';
@@ -96,13 +107,13 @@ function bodyInstructions(recipe: SandboxRecipe, base: string): Instruction[] {
   // NOTE: Podman 4.3 (buildah 1.28) failed to COPY to a destination with a non-ASCII
   // character such as `é` in a manual check; Docker Engine 20.10 copies it.
   recipe.files.forEach((entry, index) => {
-    const copy = `COPY --chown=${entry.owner ?? '0:0'} ${expandedExecForm(`files/${index}`, entry.path)}`;
+    const copy = `COPY --chown=${entry.owner ?? defaultOwner(recipe, entry.path)} ${expandedExecForm(`files/${index}`, entry.path)}`;
     instructions.push({ text: copy, field: `files[${index}].path` });
   });
   // NOTE: ADD stores a download with mode 0600, so the chmod of the finish step copies the
   // file into one more layer, and a download takes its size twice in the image.
   recipe.downloads.forEach((entry, index) => {
-    const add = `ADD --chown=${entry.owner ?? '0:0'} ${expandedExecForm(entry.url, entry.path)}`;
+    const add = `ADD --chown=${entry.owner ?? defaultOwner(recipe, entry.path)} ${expandedExecForm(entry.url, entry.path)}`;
     instructions.push({ text: add, field: `downloads[${index}]` });
   });
   if (recipe.downloads.length > 0) {

@@ -40,7 +40,7 @@ export interface FileEntry {
   mode?: string;
   /**
    * Owner as `user[:group]`.
-   * @default 'root:root'
+   * @default the sandbox user for paths under its home, else 'root:root'
    */
   owner?: string;
 }
@@ -60,7 +60,7 @@ export interface DownloadEntry {
   mode?: string;
   /**
    * Owner as `user[:group]`.
-   * @default 'root:root'
+   * @default the sandbox user for paths under its home, else 'root:root'
    */
   owner?: string;
 }

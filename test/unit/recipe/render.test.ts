@@ -230,3 +230,25 @@ describe('renderSandboxDockerfile output', () => {
     expect(dockerfile.split('\n').every((line) => line.length < 100)).toBe(true);
   });
 });
+
+describe('file owner defaults', () => {
+  it('gives home files to the user', () => {
+    const recipe = defaultRecipe();
+    recipe.files = [
+      { path: `${recipe.user!.home}/.config/tool/settings`, content: 'a' },
+      { path: '/etc/tool.conf', content: 'b' },
+      { path: `${recipe.user!.home}/x`, content: 'c', owner: '0:0' },
+    ];
+    const lines = renderSandboxDockerfile(recipe).dockerfile.split('\n').filter((line) => line.startsWith('COPY --chown'));
+    expect(lines[0]).toContain(`--chown=${recipe.user!.uid}:${recipe.user!.gid} `);
+    expect(lines[1]).toContain('--chown=0:0 ');
+    expect(lines[2]).toContain('--chown=0:0 ');
+  });
+
+  it('gives root everything without a user', () => {
+    const recipe = defaultRecipe();
+    recipe.user = undefined;
+    recipe.files = [{ path: '/home/sandbox/file', content: 'a' }];
+    expect(renderSandboxDockerfile(recipe).dockerfile).toContain('COPY --chown=0:0 ');
+  });
+});
