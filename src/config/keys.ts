@@ -3,7 +3,7 @@ import { DEFAULT_IMAGE_REPOSITORY } from '../reference/derived-name.js';
 import { parseImageReference } from '../reference/parse.js';
 import {
   MAX_ID,
-  checkAbsolutePath,
+  checkWorkdir,
   checkEnvName,
   checkLabelKey,
   checkNetworkMode,
@@ -243,7 +243,7 @@ export const CONFIG_KEYS: readonly KeyDefinition[] = [
     type: 'absolute path',
     defaultValue: '/workspace',
     defaultText: '"/workspace"',
-    parse: (raw) => { const text = toText(raw); return checked(text, checkAbsolutePath(text)); },
+    parse: (raw) => { const text = toText(raw); return checked(text, checkWorkdir(text)); },
     description: 'Working directory of the image, owned by the sandbox user.',
   }),
   define({

@@ -18,6 +18,7 @@ import {
   checkStepCommand,
   checkTextValue,
   checkUserName,
+  checkWorkdir,
 } from './validate.js';
 
 function rejectIf(problem: string | undefined, field: string, value: unknown): void {
@@ -59,7 +60,7 @@ export function checkRecipe(recipe: SandboxRecipe): void {
     rejectIf(checkLabelKey(key), 'labels', key);
     rejectIf(checkTextValue(value), `labels.${key}`, value);
   }
-  rejectIf(checkAbsolutePath(recipe.workdir), 'workdir', recipe.workdir);
+  rejectIf(checkWorkdir(recipe.workdir), 'workdir', recipe.workdir);
   if (recipe.platform !== undefined) rejectIf(checkPlatform(recipe.platform), 'platform', recipe.platform);
   recipe.entrypoint?.forEach((part, index) => rejectIf(checkArgument(part), `entrypoint[${index}]`, part));
   recipe.cmd?.forEach((part, index) => rejectIf(checkArgument(part), `cmd[${index}]`, part));

@@ -69,6 +69,23 @@ export function checkAbsolutePath(value: string): string | undefined {
   return undefined;
 }
 
+/** Directories of the operating system that provisioning must never give to the sandbox user. */
+const SYSTEM_DIRECTORIES = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var', '/home']);
+
+/**
+ * Working directory: an absolute path other than `/` and the top-level system directories,
+ * because provisioning makes the working directory the sandbox user's.
+ */
+export function checkWorkdir(value: string): string | undefined {
+  const problem = checkAbsolutePath(value);
+  if (problem) return problem;
+  const normalized = value.length > 1 ? value.replace(/\/+$/, '') : value;
+  if (SYSTEM_DIRECTORIES.has(normalized)) {
+    return 'is a system directory, which provisioning would give to the sandbox user; use a directory of its own, such as /workspace';
+  }
+  return undefined;
+}
+
 /** Destination of a copied or downloaded file: an absolute path that names a file, not a directory. */
 export function checkFilePath(value: string): string | undefined {
   const problem = checkAbsolutePath(value);

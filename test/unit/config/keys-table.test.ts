@@ -130,7 +130,7 @@ const CASES: Record<keyof SandboxConfig, KeyCases> = {
     code: { valid: [[{ PATH_EXTRA: '/opt/bin' }, { PATH_EXTRA: '/opt/bin' }]], invalid: [[{ 'BAD-NAME': 'x' }, /not a valid environment variable name/]] },
   },
   workdir: {
-    toml: { valid: [['"/work"', '/work'], ['"/"', '/']], invalid: [['"work"', /is not an absolute path/], ['"/a/../b"', /contains a `\.` or `\.\.` component/]] },
+    toml: { valid: [['"/work"', '/work'], ['"/etc/app"', '/etc/app']], invalid: [['"work"', /is not an absolute path/], ['"/a/../b"', /contains a `\.` or `\.\.` component/], ['"/"', /is a system directory/], ['"/etc"', /is a system directory/]] },
     env: { valid: [['/srv/app', '/srv/app']], invalid: [['relative/dir', /is not an absolute path/]] },
     code: { valid: [['/home/dev', '/home/dev']], invalid: [['', /is not an absolute path/]] },
   },

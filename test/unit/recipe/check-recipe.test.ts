@@ -54,3 +54,28 @@ describe('checkRecipe', () => {
     expect(() => checkRecipe(base)).not.toThrow();
   });
 });
+
+describe('workdir check', () => {
+  it('rejects system directories', () => {
+    for (const workdir of ['/', '/etc', '/usr/', '/home', '/root']) {
+      const recipe = defaultRecipe();
+      recipe.workdir = workdir;
+      const error = (() => {
+        try {
+          checkRecipe(recipe);
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(isSandboxImageError(error, 'INVALID_RECIPE'), workdir).toBe(true);
+      expect((error as Error).message, workdir).toContain('system directory');
+    }
+  });
+
+  it('accepts directories below them', () => {
+    const recipe = defaultRecipe();
+    recipe.workdir = '/home/sandbox/work';
+    expect(() => checkRecipe(recipe)).not.toThrow();
+  });
+});
