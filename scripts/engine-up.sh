@@ -17,21 +17,8 @@ base_image=debian:bookworm-slim
 
 log() { printf 'engine-up: %s\n' "$*" >&2; }
 
-apt_updated=0
-apt_install() {
-  local missing=()
-  for package in "$@"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$apt_updated" -eq 0 ]; then
-    log "apt-get update"
-    apt-get update -qq
-    apt_updated=1
-  fi
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# shellcheck source=scripts/lib/apt-install.sh
+. "$(dirname "$0")/lib/apt-install.sh"
 
 wait_for() {
   local what=$1 seconds=$2

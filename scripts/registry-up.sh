@@ -20,16 +20,8 @@ auth_password=sandbox-test-password
 
 log() { printf 'registry-up: %s\n' "$*" >&2; }
 
-apt_install() {
-  local missing=()
-  for package in "$@"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+# shellcheck source=scripts/lib/apt-install.sh
+. "$(dirname "$0")/lib/apt-install.sh"
 
 # Status of GET /v2/ on a port, such as 200 or 401; 000 when nothing listens.
 v2_status() {
