@@ -42,24 +42,8 @@ start_docker() {
   wait_for dockerd 60 docker info || { tail -n 30 "$dockerd_log" >&2; exit 1; }
 }
 
-# A minimal Debian root file system, made once and kept as a tarball.
-base_tarball() {
-  local tarball=$cache_dir/bookworm-minbase.tar
-  if [ ! -s "$tarball" ]; then
-    apt_install debootstrap
-    local root
-    root=$(mktemp -d)
-    log "debootstrap --variant=minbase bookworm (about 30 s)"
-    debootstrap --variant=minbase bookworm "$root" >/dev/null
-    # The official slim images ship without apt's package lists; keep the same state.
-    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
-    mkdir -p "$cache_dir"
-    tar -C "$root" -cf "$tarball.partial" .
-    mv "$tarball.partial" "$tarball"
-    rm -rf "$root"
-  fi
-  printf '%s\n' "$tarball"
-}
+# shellcheck source=scripts/lib/base-tarball.sh
+. "$(dirname "$0")/lib/base-tarball.sh"
 
 provide_base_image() {
   if docker image inspect "$base_image" >/dev/null 2>&1; then
@@ -71,7 +55,7 @@ provide_base_image() {
     return 0
   fi
   log "cannot pull $base_image; importing it from debootstrap"
-  docker import --change 'CMD ["bash"]' "$(base_tarball)" "$base_image" >/dev/null
+  docker import --change 'CMD ["bash"]' "$(base_tarball "$cache_dir")" "$base_image" >/dev/null
 }
 
 start_docker

@@ -39,23 +39,8 @@ wait_for_service() {
   return 1
 }
 
-# The same minimal Debian root file system as scripts/engine-up.sh, made once and kept.
-base_tarball() {
-  local tarball=$cache_dir/bookworm-minbase.tar
-  if [ ! -s "$tarball" ]; then
-    apt_install debootstrap
-    local root
-    root=$(mktemp -d)
-    log "debootstrap --variant=minbase bookworm (about 30 s)"
-    debootstrap --variant=minbase bookworm "$root" >/dev/null
-    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
-    mkdir -p "$cache_dir"
-    tar -C "$root" -cf "$tarball.partial" .
-    mv "$tarball.partial" "$tarball"
-    rm -rf "$root"
-  fi
-  printf '%s\n' "$tarball"
-}
+# shellcheck source=scripts/lib/base-tarball.sh
+. "$(dirname "$0")/lib/base-tarball.sh"
 
 provide_base_image() {
   if podman image exists "$base_image"; then
@@ -63,7 +48,7 @@ provide_base_image() {
     return 0
   fi
   log "importing $base_image into Podman's storage from debootstrap"
-  podman import --change 'CMD ["bash"]' "$(base_tarball)" "$base_image" >/dev/null
+  podman import --change 'CMD ["bash"]' "$(base_tarball "$cache_dir")" "$base_image" >/dev/null
 }
 
 start_service() {
