@@ -9,7 +9,7 @@ export type SandboxImageErrorCode =
   | 'INVALID_CONFIG'
   /** A recipe value (user, package, file, download, step) is invalid. */
   | 'INVALID_RECIPE'
-  /** No Docker-compatible engine answered at the resolved address. */
+  /** No Docker-compatible engine responded at the resolved address. */
   | 'ENGINE_UNAVAILABLE'
   /** The engine returned an error that no more specific code covers. */
   | 'ENGINE_ERROR'
@@ -30,7 +30,7 @@ export type SandboxImageErrorCode =
 export interface SandboxImageErrorDetails {
   /** The value that was rejected, such as a reference or a config value. */
   value?: unknown;
-  /** Where the value came from: `file:<path>:<line>`, `env:<NAME>`, `override` or `default`. */
+  /** Origin of the value: `file:<path>:<line>`, `env:<NAME>`, `override` or `default`. */
   source?: string;
   /** The config key or recipe field involved. */
   key?: string;
@@ -55,7 +55,7 @@ const ERROR_BRAND = Symbol.for('sandbox-image.error');
 /**
  * The one error class of the library.
  *
- * Its message says what failed, on which value, and what to do next. The `code` is stable
+ * Its message states what failed, on which value, and what to do next. The `code` is stable
  * across versions; `details` carries the same facts as data.
  */
 export class SandboxImageError extends Error {

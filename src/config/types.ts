@@ -93,7 +93,7 @@ export interface SandboxConfig {
    */
   platform: string | undefined;
   /**
-   * What to do when the UID already belongs to another account in the base image.
+   * Policy for a UID that already belongs to another account in the base image.
    * @default 'take-over'
    */
   uidConflict: UidConflictPolicy;
@@ -159,7 +159,7 @@ export interface SandboxConfig {
 export type SandboxConfigInput = Partial<SandboxConfig>;
 
 /**
- * Where a resolved value came from: `default`, `file:<path>:<line>`, `env:<NAME>` or `override`.
+ * Origin of a resolved value: `default`, `file:<path>:<line>`, `env:<NAME>` or `override`.
  */
 export type ConfigSource = 'default' | 'override' | `file:${string}` | `env:${string}`;
 

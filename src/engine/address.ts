@@ -6,11 +6,11 @@ import type Dockerode from 'dockerode';
 import { SandboxImageError } from '../errors.js';
 import { log } from '../log.js';
 
-/** Where the engine is, as dockerode options and a readable address. */
+/** Location of the engine, as dockerode options and a readable address. */
 export interface EngineAddress {
   /** Such as `unix:///var/run/docker.sock` or `tcp://10.0.0.5:2376`. */
   address: string;
-  /** Where the address came from, such as `DOCKER_HOST` or `default socket`. */
+  /** Origin of the address, such as `DOCKER_HOST` or `default socket`. */
   origin: string;
   options: Dockerode.DockerOptions;
 }
@@ -110,9 +110,10 @@ function tcpOptions(url: URL, env: Environment, contextCertificates: string | un
   const verify = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '';
   const certificates = contextCertificates ?? env.DOCKER_CERT_PATH ?? env.DOCKER_CONFIG ?? join(homedir(), '.docker');
   const useTls = verify || url.protocol === 'https:' || url.port === '2376' || contextCertificates !== undefined;
+  const defaultPort = useTls ? 2376 : 2375;
   const options: Dockerode.DockerOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port ? Number(url.port) : useTls ? 2376 : 2375,
+    port: url.port ? Number(url.port) : defaultPort,
     protocol: useTls ? 'https' : 'http',
   };
   if (useTls) {

@@ -148,7 +148,7 @@ export class DockerodeClient implements DockerClient {
   async inspectRemoteImage(name: string, auth?: RegistryAuth, signal?: AbortSignal): Promise<RemoteImageLookup> {
     if (!(await this.hasDistributionEndpoint(signal))) return { status: 'unsupported' };
     try {
-      // Docker 20.10 answers 200 with the manifest descriptor, 404 when the registry has no such
+      // Docker 20.10 returns 200 with the manifest descriptor, 404 when the registry has no such
       // tag, 401 when the registry rejects the credentials, and 500 when it cannot be reached
       // or wants credentials that were not sent.
       const result = (await this.dial({
@@ -168,7 +168,7 @@ export class DockerodeClient implements DockerClient {
 
   /**
    * Whether the engine serves `GET /distribution/{name}/json` (Engine API 1.30 and later).
-   * Podman's Docker-compatible API answers 404 there for every name, which would read as
+   * Podman's Docker-compatible API returns 404 there for every name, which would read as
    * "tag missing", so Podman is recognised by the component name in `GET /version`.
    */
   private hasDistributionEndpoint(signal: AbortSignal | undefined): Promise<boolean> {

@@ -24,13 +24,13 @@ interface LowLevelError {
   message?: unknown;
 }
 
-/** The HTTP status of an Engine API error, as dockerode reports it, else `undefined`. */
+/** Returns the HTTP status of an Engine API error, as dockerode reports it, else `undefined`. */
 export function statusCodeOf(error: unknown): number | undefined {
   const statusCode = (error as LowLevelError | undefined)?.statusCode;
   return typeof statusCode === 'number' ? statusCode : undefined;
 }
 
-/** The engine's own message for an HTTP error (the JSON body's `message`), else the error's message. */
+/** Returns the engine's own message for an HTTP error (the JSON body's `message`), else the error's message. */
 export function engineMessageOf(error: unknown): string {
   const low = error as LowLevelError | undefined;
   const fromBody = low?.json && typeof low.json.message === 'string' ? low.json.message : undefined;

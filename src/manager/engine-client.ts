@@ -11,7 +11,7 @@ function isDockerClient(value: EngineInput): value is DockerClient {
   return typeof (value as DockerClient).inspectImage === 'function' && typeof (value as DockerClient).address === 'string';
 }
 
-/** A readable address of a dockerode instance, from its modem settings. */
+/** Returns a readable address of a dockerode instance, from its modem settings. */
 function addressOf(docker: Dockerode): string {
   const modem = (docker as unknown as { modem?: { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown } }).modem;
   if (typeof modem?.socketPath === 'string') return `unix://${modem.socketPath}`;

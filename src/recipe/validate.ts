@@ -1,7 +1,7 @@
 /**
  * Validators for recipe values. Each returns `undefined` for a valid value, else a sentence
- * fragment saying what is wrong and what is accepted; callers wrap it in a typed error that
- * names where the value came from.
+ * fragment saying what is wrong and what is accepted. Callers wrap that fragment in a typed
+ * error that names where the value came from.
  *
  * Values are checked even though the provisioning script treats them as data, so that a bad
  * value fails before any build starts and never reaches a package manager or `useradd`.
